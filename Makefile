@@ -1,0 +1,64 @@
+# Presse: `make run` starts everything with demo data; `make test` runs the whole suite.
+
+PYTHON ?= $(shell for candidate in python3.13 python3.12 python3; do \
+	if command -v $$candidate >/dev/null 2>&1 && \
+	   $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	   echo $$candidate; break; fi; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format migrations messages install dev-install check-python bench clean
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Presse needs Python 3.12 or newer (Django 6): install python3.12 or python3.13," \
+		     "or set PYTHON=/path/to/python3.12." >&2; exit 1; fi
+
+$(VENV)/.installed: pyproject.toml | check-python
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+dev-install: $(VENV)/.dev-installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compile_translations
+	$(PY) manage.py seed_demo
+	@echo "Presse on http://$(HOST):$(PORT)/  (back office: http://$(HOST):$(PORT)/admin/) — Ctrl-C stops the server and the worker."
+	@bash -c 'trap "kill 0" EXIT; \
+		$(PY) manage.py db_worker --interval 1 & \
+		$(PY) manage.py runserver $(HOST):$(PORT)'
+
+test: dev-install
+	$(PY) manage.py compile_translations >/dev/null
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: dev-install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: dev-install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: dev-install
+	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=tests --ignore=bench
+	$(PY) manage.py compile_translations
+
+bench: install
+	$(PY) bench/contacts_io.py
+	$(PY) bench/mailing.py
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from press.demo.contacts import seed_contacts
+from press.demo.event import seed_event
+from press.demo.releases import seed_releases
+from press.demo.users import DEMO_PASSWORD, DEMO_STAFF, seed_users
+
+
+class Command(BaseCommand):
+    help = "Load the demo press office (event, outlets, journalists, lists, releases). Idempotent."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            created_users = seed_users()
+            event = seed_event()
+            seed_contacts()
+            seed_releases(event)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready for {event.slug}."))
+        if created_users:
+            self.stdout.write("Created back-office accounts:")
+        else:
+            self.stdout.write("Back-office accounts (already there):")
+        for username, _first, _last, group in DEMO_STAFF:
+            self.stdout.write(f"  {username:<10} {group or 'superuser'}")
+        self.stdout.write(f"Password for each: {DEMO_PASSWORD}  (log in at /admin/)")

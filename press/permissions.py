@@ -1,0 +1,70 @@
+"""The staff groups and what each may do: one place for the back office's roles.
+
+Groups are rebuilt after every migrate, so a model added later lands in the right
+groups without a data migration. Later features extend the sets below.
+"""
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_noop
+
+PRESS_OFFICER = gettext_noop("Press officer")
+ACCREDITATION_REVIEWER = gettext_noop("Accreditation reviewer")
+CHECKIN_DESK = gettext_noop("Check-in desk")
+VIEWER = gettext_noop("Viewer")
+
+# Apps whose models make up the press office's data.
+OFFICE_APPS = {"contacts", "press"}
+# Models (app_label.model) an accreditation reviewer works on in full.
+REVIEWER_MODELS: set[str] = set()
+# Models a reviewer may look at without changing them.
+REVIEWER_READS: set[str] = {"press.event", "contacts.outlet"}
+# Custom permissions (app_label.codename) by group, beyond the model sets.
+EXTRA_PERMISSIONS = {
+    ACCREDITATION_REVIEWER: set(),
+    CHECKIN_DESK: {"press.check_in_badge"},
+}
+
+
+def _office_permissions():
+    return Permission.objects.filter(content_type__app_label__in=OFFICE_APPS).select_related(
+        "content_type"
+    )
+
+
+def _key(permission) -> str:
+    return f"{permission.content_type.app_label}.{permission.content_type.model}"
+
+
+def _codename(permission) -> str:
+    return f"{permission.content_type.app_label}.{permission.codename}"
+
+
+def group_permissions() -> dict[str, list]:
+    """What each staff group may do, computed from the models that exist now."""
+    office = list(_office_permissions())
+    extras = {group: set(codes) for group, codes in EXTRA_PERMISSIONS.items()}
+    return {
+        PRESS_OFFICER: office,
+        ACCREDITATION_REVIEWER: [
+            p
+            for p in office
+            if _key(p) in REVIEWER_MODELS
+            or (_key(p) in REVIEWER_READS and p.codename.startswith("view_"))
+            or _codename(p) in extras[ACCREDITATION_REVIEWER]
+        ],
+        CHECKIN_DESK: [p for p in office if _codename(p) in extras[CHECKIN_DESK]],
+        VIEWER: [p for p in office if p.codename.startswith("view_")],
+    }
+
+
+def sync_staff_groups(sender=None, using="default", **kwargs):
+    """Create the staff groups and set their permissions (post_migrate receiver)."""
+    if sender is not None and sender.name != "press":
+        return
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    for name, permissions in group_permissions().items():
+        group, _created = Group.objects.using(using).get_or_create(name=name)
+        group.permissions.set(permissions)

@@ -1,0 +1,11 @@
+"""Background work: tasks are queued only once the data they read is committed."""
+
+from functools import partial
+
+from django.db import transaction
+
+
+def enqueue_on_commit(task, *args, **kwargs) -> None:
+    """Queue `task` with JSON-serialisable arguments after the current transaction
+    commits (at once outside a transaction); nothing is queued if it rolls back."""
+    transaction.on_commit(partial(task.enqueue, *args, **kwargs))

@@ -1,0 +1,35 @@
+import io
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts():
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"contacts", "press", "auth"}
+    }
+
+
+def test_seed_demo_builds_a_believable_office():
+    call_command("seed_demo", stdout=io.StringIO())
+    counts = row_counts()
+    assert counts["press.Event"] == 1
+    assert counts["contacts.Outlet"] >= 30
+    assert counts["contacts.Journalist"] >= 150
+    assert counts["contacts.ContactList"] == 3
+    assert counts["press.Release"] >= 3
+    from contacts.models import Journalist
+
+    assert set(Journalist.objects.values_list("language", flat=True)) == {"fr", "en"}
+
+
+def test_seed_demo_twice_changes_nothing():
+    call_command("seed_demo", stdout=io.StringIO())
+    first = row_counts()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert row_counts() == first
