@@ -1,4 +1,5 @@
-"""Factories for tests: plain, predictable rows with no surprises."""
+"""Factories for tests: plain, predictable rows with no surprises. One module per area
+beside this one (tests/factories/mailings.py …); the core rows live here."""
 
 import datetime as dt
 
