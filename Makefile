@@ -35,9 +35,7 @@ run: install
 	$(PY) manage.py compile_translations
 	$(PY) manage.py seed_demo
 	@echo "Presse on http://$(HOST):$(PORT)/  (back office: http://$(HOST):$(PORT)/admin/) — Ctrl-C stops the server and the worker."
-	@bash -c 'trap "kill 0" EXIT; \
-		$(PY) manage.py db_worker --interval 1 & \
-		$(PY) manage.py runserver $(HOST):$(PORT)'
+	$(PY) manage.py serve --host $(HOST) --port $(PORT)
 
 test: dev-install
 	$(PY) manage.py compile_translations >/dev/null
