@@ -1,31 +1,547 @@
-from django.contrib import admin
+"""The media file in the back office: outlets, lists, journalists, import and export.
 
-from contacts.models import ContactList, Journalist, Outlet, Suppression
+Other areas add their own inlines (mailings received, badge requests) to
+JournalistAdmin.inlines, which stays a plain list for that reason.
+"""
+
+import datetime as dt
+import json
+import secrets
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from contacts.enums import ContactSource
+from contacts.exporting import journalists_export_response
+from contacts.imports.jobs import contact_import_queue
+from contacts.imports.planning import import_plan
+from contacts.imports.reading import UnreadableSpreadsheet, spreadsheet_read
+from contacts.imports.reporting import plan_report
+from contacts.journalists import ContactError, journalist_erase, journalist_export_personal_data
+from contacts.lists import list_add_journalists, list_remove_journalists
+from contacts.models import (
+    ContactImport,
+    ContactList,
+    Journalist,
+    Outlet,
+    Suppression,
+    email_digest,
+)
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+STATUS_REFRESH_SECONDS = 2
+IMPORT_SESSION_KEY = "contacts_import_uploads"
+STALE_UPLOAD = dt.timedelta(days=1)
 
 
 @admin.register(Outlet)
 class OutletAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "country", "city"]
+    list_display = ["name", "kind", "country", "city", "journalist_count"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "city"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_journalists=Count("journalists"))
+
+    @admin.display(description=gettext_lazy("journalists"), ordering="_journalists")
+    def journalist_count(self, outlet):
+        return outlet._journalists
 
 
 @admin.register(ContactList)
 class ContactListAdmin(admin.ModelAdmin):
-    list_display = ["name", "description"]
+    list_display = ["name", "size", "description"]
     search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _size=Count("journalists", filter=Q(journalists__erased_at__isnull=True)),
+                _mailable=Count(
+                    "journalists",
+                    filter=Q(
+                        journalists__erased_at__isnull=True,
+                        journalists__suppressed_at__isnull=True,
+                    ),
+                ),
+            )
+        )
+
+    @admin.display(description=gettext_lazy("size"), ordering="_size")
+    def size(self, contact_list):
+        return _("%(size)s (%(mailable)s mailable)") % {
+            "size": contact_list._size,
+            "mailable": contact_list._mailable,
+        }
+
+
+class CountryFilter(admin.SimpleListFilter):
+    """Only the countries journalists are in, not every country in the world."""
+
+    title = gettext_lazy("country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        codes = (
+            Journalist.objects.exclude(country="")
+            .order_by()
+            .values_list("country", flat=True)
+            .distinct()
+        )
+        names = dict(countries)
+        return sorted(((code, names.get(code, code)) for code in codes), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(country=self.value())
+        return queryset
+
+
+class SuppressedFilter(admin.SimpleListFilter):
+    title = gettext_lazy("mailing status")
+    parameter_name = "suppressed"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("no", _("Mailable")),
+            ("yes", _("Not mailed (unsubscribed, bounced, erased)")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.mailable()
+        if self.value() == "yes":
+            return queryset.filter(Q(suppressed_at__isnull=False) | Q(erased_at__isnull=False))
+        return queryset
+
+
+class JournalistActionForm(ActionForm):
+    contact_list = forms.ModelChoiceField(
+        queryset=ContactList.objects.all(), required=False, label=gettext_lazy("List")
+    )
+
+
+class ListMembershipInline(admin.TabularInline):
+    model = Journalist.lists.through
+    extra = 0
+    autocomplete_fields = ["contactlist"]
+    verbose_name = gettext_lazy("list")
+    verbose_name_plural = gettext_lazy("lists")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet"),
+        help_text=gettext_lazy(
+            "xlsx or csv (UTF-8 or Windows-1252, comma or semicolon), French or English "
+            "headers. One column must hold email addresses."
+        ),
+    )
+    contact_list = forms.ModelChoiceField(
+        queryset=ContactList.objects.all(),
+        required=False,
+        label=gettext_lazy("Add everyone to the list"),
+    )
+    new_list = forms.CharField(
+        max_length=200, required=False, label=gettext_lazy("or to a new list named")
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB.") % {"size": MAX_UPLOAD_BYTES // 2**20},
+                code="too_large",
+            )
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("contact_list") and cleaned.get("new_list", "").strip():
+            raise forms.ValidationError(
+                _("Choose an existing list or name a new one, not both."), code="two_lists"
+            )
+        return cleaned
 
 
 @admin.register(Journalist)
 class JournalistAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "email", "outlet", "country", "language"]
+    list_display = ["__str__", "email", "outlet", "country", "language", "mailing_status"]
     list_select_related = ["outlet"]
     search_fields = ["first_name", "last_name", "email", "outlet__name"]
+    list_filter = [CountryFilter, "language", "outlet__kind", "lists", SuppressedFilter]
     autocomplete_fields = ["outlet"]
-    filter_horizontal = ["lists"]
+    inlines = [ListMembershipInline]
+    actions = ["add_to_list", "remove_from_list", "export_selected"]
+    action_form = JournalistActionForm
+    change_list_template = "contacts/admin/journalist_change_list.html"
+    change_form_template = "contacts/admin/journalist_change_form.html"
+    readonly_fields = [
+        "source",
+        "consent_basis",
+        "consent_at",
+        "suppressed_at",
+        "suppression_reason",
+        "erased_at",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["first_name", "last_name", "email", "phone", "language"]}),
+        (
+            gettext_lazy("Work"),
+            {"fields": ["outlet", "job_title", "beats", "country", "city", "notes"]},
+        ),
+        (
+            gettext_lazy("Consent and mailing status"),
+            {
+                "fields": [
+                    "source",
+                    "consent_basis",
+                    "consent_at",
+                    "suppressed_at",
+                    "suppression_reason",
+                    "erased_at",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=gettext_lazy("mailing status"))
+    def mailing_status(self, journalist):
+        if journalist.erased_at:
+            return _("Erased")
+        if journalist.suppressed_at:
+            return journalist.get_suppression_reason_display()
+        return _("Mailable")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.erased_at:
+            # An erased journalist is an anonymous statistic: nothing to edit.
+            return [field.name for field in self.opts.fields if field.editable] + list(
+                self.readonly_fields
+            )
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            # Entered by hand: a professional contact, on legitimate interest, recorded now.
+            obj.source = ContactSource.MANUAL
+            obj.consent_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    # Bulk actions -------------------------------------------------------------
+
+    def _chosen_list(self, request):
+        form = self.action_form(request.POST)
+        form.fields["action"].choices = self.get_action_choices(request)
+        contact_list = form.cleaned_data.get("contact_list") if form.is_valid() else None
+        if contact_list is None:
+            self.message_user(request, _("Choose a list first."), messages.ERROR)
+        return contact_list
+
+    @admin.action(description=gettext_lazy("Add to list"), permissions=["change"])
+    def add_to_list(self, request, queryset):
+        contact_list = self._chosen_list(request)
+        if contact_list is None:
+            return
+        added = list_add_journalists(contact_list=contact_list, journalists=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s journalist added to “%(list)s”.",
+                "%(count)s journalists added to “%(list)s”.",
+                added,
+            )
+            % {"count": added, "list": contact_list},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=gettext_lazy("Remove from list"), permissions=["change"])
+    def remove_from_list(self, request, queryset):
+        contact_list = self._chosen_list(request)
+        if contact_list is None:
+            return
+        removed = list_remove_journalists(contact_list=contact_list, journalists=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s journalist removed from “%(list)s”.",
+                "%(count)s journalists removed from “%(list)s”.",
+                removed,
+            )
+            % {"count": removed, "list": contact_list},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=gettext_lazy("Export selected to xlsx"), permissions=["view"])
+    def export_selected(self, request, queryset):
+        return journalists_export_response(queryset=queryset, filename=_export_filename())
+
+    # Extra pages ----------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("import/", view(self.import_view), name="contacts_journalist_import"),
+            path(
+                "import/apply/",
+                view(self.import_apply_view),
+                name="contacts_journalist_import_apply",
+            ),
+            path(
+                "import/<int:pk>/",
+                view(self.import_status_view),
+                name="contacts_journalist_import_status",
+            ),
+            path("export/", view(self.export_view), name="contacts_journalist_export"),
+            path(
+                "<int:pk>/personal-data/",
+                view(self.personal_data_view),
+                name="contacts_journalist_personal_data",
+            ),
+            path("<int:pk>/erase/", view(self.erase_view), name="contacts_journalist_erase"),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request):
+        """The journalists the change list shows now: its search and filters."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return redirect("admin:contacts_journalist_changelist")
+        queryset = changelist.get_queryset(request)
+        return journalists_export_response(queryset=queryset, filename=_export_filename())
+
+    def _can_import(self, request) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def _context(self, request, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            **extra,
+        }
+
+    def import_view(self, request):
+        """Upload, then a preview of what the import would do; nothing is written."""
+        if not self._can_import(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        context = self._context(request, _("Import journalists"), form=form)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            contact_list = form.cleaned_data["contact_list"]
+            list_name = form.cleaned_data["new_list"].strip()
+            try:
+                plan = import_plan(
+                    rows=spreadsheet_read(data), list_name=list_name, contact_list=contact_list
+                )
+            except UnreadableSpreadsheet as error:
+                form.add_error("file", error.message)
+            else:
+                token = _keep_upload(
+                    request,
+                    data=data,
+                    name=upload.name,
+                    list_id=contact_list.pk if contact_list else None,
+                    list_name=list_name,
+                )
+                context.update(report=plan_report(plan), token=token, filename=upload.name)
+                return TemplateResponse(request, "contacts/admin/import_preview.html", context)
+        return TemplateResponse(request, "contacts/admin/import_form.html", context)
+
+    def import_apply_view(self, request):
+        """Queue a previewed upload; the import runs in the background."""
+        if not self._can_import(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return redirect("admin:contacts_journalist_import")
+        upload = _take_upload(request, request.POST.get("token", ""))
+        if upload is None:
+            self.message_user(
+                request,
+                _("This import has expired or was already applied. Upload the file again."),
+                messages.ERROR,
+            )
+            return redirect("admin:contacts_journalist_import")
+        contact_import = contact_import_queue(
+            file_path=upload["path"],
+            file_name=upload["name"],
+            contact_list=ContactList.objects.filter(pk=upload["list_id"]).first(),
+            list_name=upload["list_name"],
+            by=request.user,
+            language=get_language(),
+        )
+        return redirect("admin:contacts_journalist_import_status", pk=contact_import.pk)
+
+    def import_status_view(self, request, pk):
+        """How far an import got; the page reloads itself until it is finished."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        contact_import = get_object_or_404(
+            ContactImport.objects.select_related("created_by"), pk=pk
+        )
+        context = self._context(
+            request,
+            _("Import of “%(name)s”") % {"name": contact_import.file_name},
+            contact_import=contact_import,
+            report=contact_import.report,
+            refresh_seconds=STATUS_REFRESH_SECONDS,
+        )
+        return TemplateResponse(request, "contacts/admin/import_status.html", context)
+
+    def personal_data_view(self, request, pk):
+        """Everything held about one journalist, as one JSON file (subject access)."""
+        journalist = get_object_or_404(Journalist.objects.select_related("outlet"), pk=pk)
+        if not self.has_view_permission(request, journalist):
+            raise PermissionDenied
+        data = journalist_export_personal_data(journalist=journalist)
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="journalist-{pk}.json"'
+        return response
+
+    def erase_view(self, request, pk):
+        """Confirm, then erase (GDPR). Needs the delete permission."""
+        journalist = get_object_or_404(Journalist, pk=pk)
+        if not self.has_delete_permission(request, journalist):
+            raise PermissionDenied
+        change_url = reverse("admin:contacts_journalist_change", args=[pk])
+        if request.method == "POST":
+            try:
+                journalist_erase(journalist=journalist, by=request.user)
+            except ContactError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("The journalist was erased; their address is kept only as a hash."),
+                    messages.SUCCESS,
+                )
+            return redirect(change_url)
+        context = self._context(
+            request, _("Erase a journalist"), journalist=journalist, change_url=change_url
+        )
+        return TemplateResponse(request, "contacts/admin/journalist_erase.html", context)
+
+
+def _export_filename() -> str:
+    return f"journalists-{timezone.localdate():%Y-%m-%d}.xlsx"
+
+
+def _keep_upload(request, *, data: bytes, name: str, list_id, list_name: str) -> str:
+    """Keep the uploaded file in private storage between preview and apply; only
+    this session knows its unguessable token."""
+    storage = storages["private"]
+    _forget_stale_uploads(storage)
+    token = secrets.token_urlsafe(24)
+    path = storage.save(f"imports/{token}", ContentFile(data))
+    uploads = request.session.get(IMPORT_SESSION_KEY, {})
+    uploads[token] = {"path": path, "name": name, "list_id": list_id, "list_name": list_name}
+    request.session[IMPORT_SESSION_KEY] = uploads
+    return token
+
+
+def _forget_stale_uploads(storage) -> None:
+    """Previews nobody applied: their files go after a day."""
+    try:
+        _folders, names = storage.listdir("imports")
+    except FileNotFoundError:
+        return
+    limit = timezone.now() - STALE_UPLOAD
+    for name in names:
+        if storage.get_modified_time(f"imports/{name}") < limit:
+            storage.delete(f"imports/{name}")
+
+
+def _take_upload(request, token: str) -> dict | None:
+    """The kept file's details, taken out of the session so it is applied once; None
+    when the token is not this session's or the file has gone."""
+    uploads = request.session.get(IMPORT_SESSION_KEY, {})
+    upload = uploads.pop(token, None)
+    if upload is None:
+        return None
+    request.session[IMPORT_SESSION_KEY] = uploads
+    if not storages["private"].exists(upload["path"]):
+        return None
+    return upload
+
+
+@admin.register(ContactImport)
+class ContactImportAdmin(admin.ModelAdmin):
+    """The record of imports applied from the back office: read-only."""
+
+    list_display = ["file_name", "state", "summary", "created_by", "created_at", "report_link"]
+    list_filter = ["state"]
+    list_select_related = ["created_by"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("result"))
+    def summary(self, contact_import):
+        if not contact_import.counts:
+            return "—"
+        return (
+            _(
+                "%(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
+                "%(refused)s refused"
+            )
+            % contact_import.counts
+        )
+
+    @admin.display(description=gettext_lazy("report"))
+    def report_link(self, contact_import):
+        url = reverse("admin:contacts_journalist_import_status", args=[contact_import.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Open"))
 
 
 @admin.register(Suppression)
 class SuppressionAdmin(admin.ModelAdmin):
+    """Hashes written by erasures: looked up, never typed in or changed."""
+
     list_display = ["email_hash", "reason", "created_at"]
     list_filter = ["reason"]
+    search_fields = ["email_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_search_results(self, request, queryset, search_term):
+        """Staff search by address: the hash of what they type is looked up."""
+        if "@" in search_term:
+            return queryset.filter(email_hash=email_digest(search_term)), False
+        return super().get_search_results(request, queryset, search_term)

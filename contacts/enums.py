@@ -30,3 +30,16 @@ class SuppressionReason(models.TextChoices):
     BOUNCED = "bounced", _("Bounced")
     COMPLAINED = "complained", _("Marked as spam")
     ERASED = "erased", _("Erased on request")
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    READING = "reading", _("Reading the file")
+    CHECKING = "checking", _("Checking rows against the media file")
+    WRITING = "writing", _("Writing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+    @classmethod
+    def finished(cls) -> set[str]:
+        return {cls.DONE, cls.FAILED}

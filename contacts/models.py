@@ -6,12 +6,24 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from contacts.enums import ConsentBasis, ContactSource, OutletKind, SuppressionReason
+from contacts.enums import (
+    ConsentBasis,
+    ContactSource,
+    ImportState,
+    OutletKind,
+    SuppressionReason,
+)
+from contacts.phones import phone_normalise
 
 
 def email_digest(email: str) -> str:
     """What the suppression list keeps of an erased address: never the address itself."""
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def language_choices():
+    """The site's languages, read when needed so a third one needs no migration."""
+    return settings.LANGUAGES
 
 
 class Outlet(models.Model):
@@ -74,7 +86,10 @@ class Journalist(models.Model):
     country = CountryField(_("country"), blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     language = models.CharField(
-        _("preferred language"), max_length=8, default=settings.LANGUAGE_CODE
+        _("preferred language"),
+        max_length=8,
+        choices=language_choices,
+        default=settings.LANGUAGE_CODE,
     )
     lists = models.ManyToManyField(
         ContactList, verbose_name=_("lists"), blank=True, related_name="journalists"
@@ -95,6 +110,15 @@ class Journalist(models.Model):
         _("suppression reason"), max_length=20, choices=SuppressionReason, blank=True
     )
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("erased by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -105,11 +129,21 @@ class Journalist(models.Model):
         verbose_name_plural = _("journalists")
         ordering = ["last_name", "first_name"]
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="journalist_unique_email_ci"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="journalist_unique_email_ci",
+                violation_error_code="duplicate_email",
+                violation_error_message=_("A journalist with this email address already exists."),
+            ),
         ]
+        indexes = [models.Index(fields=["suppressed_at", "erased_at"], name="journalist_mailable")]
 
     def __str__(self):
         return self.full_name or self.email
+
+    def clean(self):
+        self.email = self.email.strip().lower()
+        self.phone = phone_normalise(self.phone, country=str(self.country or ""))
 
     @property
     def full_name(self) -> str:
@@ -133,3 +167,56 @@ class Suppression(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()} {self.email_hash[:12]}…"
+
+
+class ContactImport(models.Model):
+    """A spreadsheet import applied from the back office: who, when, what it did.
+    It runs as a background task; its state says how far it got."""
+
+    file_name = models.CharField(_("file"), max_length=255)
+    file_path = models.CharField(_("stored file"), max_length=255, blank=True, editable=False)
+    list_name = models.CharField(_("list"), max_length=200, blank=True)
+    contact_list = models.ForeignKey(
+        ContactList,
+        verbose_name=_("list"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    language = models.CharField(_("language of the report"), max_length=8)
+    state = models.CharField(
+        _("state"), max_length=20, choices=ImportState, default=ImportState.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contact import")
+        verbose_name_plural = _("contact imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in ImportState.finished()
+
+    @property
+    def percent(self) -> int:
+        if self.state == ImportState.DONE:
+            return 100
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0

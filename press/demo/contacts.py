@@ -3,7 +3,8 @@ import random
 from django.utils import timezone
 
 from contacts.enums import ConsentBasis, ContactSource, OutletKind
-from contacts.models import ContactList, Journalist, Outlet
+from contacts.journalists import journalist_erase, journalist_upsert
+from contacts.models import ContactList, Journalist, Outlet, Suppression, email_digest
 
 # Invented outlets, spread across Europe: (name, kind, country, city).
 OUTLETS = [
@@ -197,7 +198,7 @@ def seed_contacts() -> dict:
             country=country,
             city=outlet.city,
             language="fr" if country in FRENCH_SPEAKING else "en",
-            source=ContactSource.MANUAL,
+            source=ContactSource.IMPORT if index % 3 == 0 else ContactSource.MANUAL,
             consent_basis=ConsentBasis.LEGITIMATE_INTEREST,
             consent_at=now,
         )
@@ -205,4 +206,21 @@ def seed_contacts() -> dict:
         if "security" in journalist.beats or "justice" in journalist.beats or index % 4 == 0:
             chosen.append(security)
         journalist.lists.add(*chosen)
+    _seed_erased_contact()
     return {"outlets": len(outlets), "lists": len(lists)}
+
+
+ERASED_EMAIL = "ancien.contact@demo.example"
+
+
+def _seed_erased_contact() -> None:
+    """One journalist who asked to be erased: an anonymous row and a hashed address."""
+    if Suppression.objects.filter(email_hash=email_digest(ERASED_EMAIL)).exists():
+        return
+    journalist, _created = journalist_upsert(
+        email=ERASED_EMAIL,
+        source=ContactSource.MANUAL,
+        consent_basis=ConsentBasis.LEGITIMATE_INTEREST,
+        values={"first_name": "Ancien", "last_name": "Contact", "country": "BE"},
+    )
+    journalist_erase(journalist=journalist, by=None)

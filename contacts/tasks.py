@@ -1,0 +1,16 @@
+"""Background tasks of the media file: they take ids and call domain functions."""
+
+from django.tasks import task
+
+
+@task
+def contacts_import_task(import_id: int) -> dict:
+    """Apply a queued spreadsheet import (see contacts.imports.jobs)."""
+    from contacts.imports.jobs import contact_import_run
+    from contacts.models import ContactImport
+
+    contact_import = ContactImport.objects.filter(pk=import_id).first()
+    if contact_import is None:
+        return {"skipped": "missing"}
+    contact_import = contact_import_run(contact_import=contact_import)
+    return {"state": contact_import.state, "counts": contact_import.counts}

@@ -1,0 +1,135 @@
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import IntegrityError
+
+from contacts.enums import ImportState
+from contacts.imports.jobs import contact_import_move, contact_import_queue, contact_import_run
+from contacts.journalists import ContactError
+from contacts.models import ContactImport, Journalist
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def queued_import(content: bytes, *, list_name="", language="fr") -> ContactImport:
+    path = storages["private"].save("imports/test-upload", ContentFile(content))
+    return ContactImport.objects.create(
+        file_name="contacts.csv", file_path=path, list_name=list_name, language=language
+    )
+
+
+def test_contact_import_queue_runs_the_task_after_commit(django_capture_on_commit_callbacks):
+    path = storages["private"].save("imports/queued", ContentFile(b"Email\nq@media.example\n"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        contact_import = contact_import_queue(
+            file_path=path,
+            file_name="q.csv",
+            contact_list=None,
+            list_name="",
+            by=UserFactory(),
+            language="en",
+        )
+
+    contact_import.refresh_from_db()
+    assert contact_import.state == ImportState.DONE
+    assert list(Journalist.objects.values_list("email", flat=True)) == ["q@media.example"]
+
+
+def test_contact_import_run_applies_and_keeps_a_report():
+    contact_import = queued_import(
+        b"Email,Country,Outlet\na@media.example,Narnia,Radio Neuve\nbad\n", list_name="L"
+    )
+
+    contact_import_run(contact_import=contact_import)
+
+    contact_import.refresh_from_db()
+    assert contact_import.state == ImportState.DONE
+    assert contact_import.finished_at is not None
+    assert contact_import.rows_total == 3
+    assert contact_import.counts == {"created": 1, "updated": 0, "unchanged": 0, "refused": 1}
+    assert contact_import.contact_list.name == "L"
+    assert contact_import.report["new_outlets"] == ["Radio Neuve"]
+    created = contact_import.report["sections"][1]
+    assert created["rows"] == [
+        {
+            "rows": "2",
+            "email": "a@media.example",
+            "fills": [],
+            "notes": ["Pays « Narnia » non reconnu ; laissé vide."],
+        }
+    ]
+    assert not storages["private"].exists(contact_import.file_path)
+
+
+def test_contact_import_run_reports_in_the_chosen_language():
+    contact_import = queued_import(b"Email\nbad\n", language="en")
+
+    contact_import_run(contact_import=contact_import)
+
+    refused = contact_import.report["sections"][0]["rows"]
+    assert refused[0]["notes"] == ["“bad” is not a valid email address."]
+
+
+def test_contact_import_run_unreadable_file_fails_and_changes_nothing():
+    contact_import = queued_import(b"Name\nAnn\n")
+
+    contact_import_run(contact_import=contact_import)
+
+    assert contact_import.state == ImportState.FAILED
+    assert contact_import.error.startswith("Aucune colonne d’adresses e-mail")
+    assert not storages["private"].exists(contact_import.file_path)
+    assert Journalist.objects.count() == 0
+
+
+def test_contact_import_run_fails_cleanly_when_writing_fails(monkeypatch):
+    contact_import = queued_import(b"Email\na@media.example\n", list_name="L")
+
+    def clash(*args, **kwargs):
+        raise IntegrityError("duplicate key")
+
+    monkeypatch.setattr(Journalist.lists.through.objects, "bulk_create", clash)
+
+    contact_import_run(contact_import=contact_import)
+
+    contact_import.refresh_from_db()
+    assert contact_import.state == ImportState.FAILED
+    assert contact_import.error.startswith("Le fichier médias a changé pendant l’import")
+    assert Journalist.objects.count() == 0
+
+
+def test_contact_import_run_twice_does_nothing_the_second_time():
+    contact_import = queued_import(b"Email\na@media.example\n")
+    contact_import_run(contact_import=contact_import)
+    finished_at = contact_import.finished_at
+
+    again = contact_import_run(contact_import=contact_import)
+
+    assert again.state == ImportState.DONE
+    assert again.finished_at == finished_at
+    assert Journalist.objects.count() == 1
+
+
+def test_contact_import_missing_file_fails():
+    contact_import = ContactImport.objects.create(
+        file_name="gone.csv", file_path="imports/gone", language="fr"
+    )
+
+    contact_import_run(contact_import=contact_import)
+
+    assert contact_import.state == ImportState.FAILED
+    assert contact_import.error == "Le fichier envoyé n’est plus disponible."
+
+
+def test_contact_import_move_refuses_going_back():
+    contact_import = ContactImport.objects.create(
+        file_name="a.csv", language="fr", state=ImportState.DONE
+    )
+
+    with pytest.raises(ContactError) as raised:
+        contact_import_move(contact_import=contact_import, to=ImportState.WRITING)
+
+    contact_import.refresh_from_db()
+    assert raised.value.code == "bad_state"
+    assert contact_import.state == ImportState.DONE
