@@ -12,3 +12,8 @@ class ReleaseStatus(models.TextChoices):
     def may_be_public(cls):
         """States in which a release shows once its publish time and embargo have passed."""
         return [cls.SCHEDULED, cls.PUBLISHED]
+
+
+class AttachmentKind(models.TextChoices):
+    PDF = "pdf", _("PDF document")
+    IMAGE = "image", _("Image")

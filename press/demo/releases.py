@@ -1,10 +1,13 @@
 import datetime as dt
+from io import BytesIO
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
 
 from press.demo.event import BRUSSELS
 from press.enums import ReleaseStatus
-from press.models import Boilerplate, Event, PressContact, Release, ReleaseVersion
+from press.models import Attachment, Boilerplate, Event, PressContact, Release, ReleaseVersion
 
 BOILERPLATE = {
     "fr": (
@@ -113,6 +116,7 @@ def seed_releases(event: Event) -> list[Release]:
         first_slug = f"{key}-{event.slug}"
         existing = ReleaseVersion.objects.filter(slug=first_slug).select_related("release").first()
         if existing:
+            _attach_files(existing.release, key)
             releases.append(existing.release)
             continue
         embargo_until = None
@@ -140,5 +144,110 @@ def seed_releases(event: Event) -> list[Release]:
                 body=body,
                 slug=first_slug,
             )
+        _attach_files(release, key)
         releases.append(release)
     return releases
+
+
+def demo_photo(*, width=1200, height=800) -> bytes:
+    """A JPEG that looks like a photo of a city square at dusk: sky, buildings, lights."""
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        shade = y / height
+        draw.line(
+            [(0, y), (width, y)],
+            fill=(int(30 + 180 * shade), int(60 + 90 * shade), int(120 + 40 * shade)),
+        )
+    x = 0
+    for number, (building_width, building_height) in enumerate(
+        [(160, 420), (220, 520), (140, 380), (260, 600), (180, 450), (240, 500)]
+    ):
+        top = height - building_height
+        draw.rectangle([x, top, x + building_width, height], fill=(40 + 8 * number, 42, 55))
+        for wx in range(x + 16, x + building_width - 20, 36):
+            for wy in range(top + 20, height - 40, 48):
+                lit = (wx * 7 + wy * 3 + number) % 5 < 2
+                draw.rectangle(
+                    [wx, wy, wx + 16, wy + 24], fill=(250, 214, 120) if lit else (70, 74, 90)
+                )
+        x += building_width
+    out = BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def demo_pdf(lines: list[str]) -> bytes:
+    """A one-page A4 PDF (at 100 dpi) with the given lines of text."""
+    page = Image.new("RGB", (827, 1169), "white")
+    draw = ImageDraw.Draw(page)
+    title_font = ImageFont.load_default(size=36)
+    text_font = ImageFont.load_default(size=22)
+    draw.text((70, 80), lines[0], fill="black", font=title_font)
+    for number, line in enumerate(lines[1:]):
+        draw.text((70, 160 + number * 40), line, fill=(30, 30, 30), font=text_font)
+    out = BytesIO()
+    page.save(out, "PDF", resolution=100.0)
+    return out.getvalue()
+
+
+PROGRAMME_LINES = [
+    "Programme / Programme",
+    "20 mars 2024 — Ouverture, séances plénières",
+    "21 mars 2024 — Ateliers et visites de terrain",
+    "22 mars 2024 — Déclaration finale et clôture",
+    "",
+    "20 March 2024 — Opening, plenary sessions",
+    "21 March 2024 — Workshops and field visits",
+    "22 March 2024 — Final declaration and closing",
+]
+
+# Files per release key: (file name, content maker, title, caption, credit).
+ATTACHMENTS = {
+    "programme": [
+        (
+            "programme-2024.pdf",
+            lambda: demo_pdf(PROGRAMME_LINES),
+            {"fr": "Programme de la conférence", "en": "Conference programme"},
+            {},
+            "",
+        ),
+        (
+            "bruxelles-place.jpg",
+            demo_photo,
+            {"fr": "La place au crépuscule", "en": "The square at dusk"},
+            {
+                "fr": "Le lieu de la conférence, au cœur de Bruxelles.",
+                "en": "The conference venue, in the heart of Brussels.",
+            },
+            "Service presse",
+        ),
+    ],
+    "declaration": [
+        (
+            "declaration-photo.jpg",
+            lambda: demo_photo(width=900, height=600),
+            {"fr": "Séance plénière", "en": "Plenary session"},
+            {},
+            "Service presse",
+        ),
+    ],
+}
+
+
+def _attach_files(release: Release, key: str) -> None:
+    """Add the demo files once: a release that already has attachments is left alone."""
+    if key == "programme" and not release.featured_image:
+        release.featured_image = ContentFile(demo_photo(), name="bruxelles-conference.jpg")
+        release.save(update_fields=["featured_image"])
+    if release.attachments.exists():
+        return
+    for order, (name, make, title, caption, credit) in enumerate(ATTACHMENTS.get(key, [])):
+        Attachment.objects.create(
+            release=release,
+            file=ContentFile(make(), name=name),
+            title=title,
+            caption=caption,
+            credit=credit,
+            order=order,
+        )

@@ -1,11 +1,38 @@
+import secrets
+from pathlib import PurePosixPath
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
-from press.enums import ReleaseStatus
-from press.translated import TranslatedTextField, fallback_order, pick
+from press.enums import AttachmentKind, ReleaseStatus
+from press.sanitise import sanitise_html
+from press.translated import TranslatedTextField, content_languages, fallback_order, pick
+from press.uploads import IMAGE, attachment_check, attachment_kind, image_thumbnail, photo_check
+
+
+def _private_folder(prefix: str, filename: str) -> str:
+    """An unguessable folder per file, so that an embargoed release's files cannot be
+    found by guessing their URL; the file keeps its original name inside it."""
+    name = get_valid_filename(PurePosixPath(filename).name) or "file"
+    return f"{prefix}/{secrets.token_urlsafe(16)}/{name}"
+
+
+def featured_image_path(instance, filename):
+    return _private_folder("releases/featured", filename)
+
+
+def attachment_path(instance, filename):
+    return _private_folder("releases/attachments", filename)
+
+
+def thumbnail_path(instance, filename):
+    return _private_folder("releases/thumbnails", filename)
 
 
 class PressContact(models.Model):
@@ -90,7 +117,11 @@ class Release(models.Model):
         blank=True,
     )
     featured_image = models.ImageField(
-        _("featured image"), upload_to="releases/featured/%Y/", blank=True
+        _("featured image"),
+        upload_to=featured_image_path,
+        blank=True,
+        validators=[photo_check],
+        help_text=_("Shown at the top of the release and when the link is shared."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -134,6 +165,25 @@ class Release(models.Model):
     def is_embargoed(self, at=None) -> bool:
         return bool(self.embargo_until and self.embargo_until > (at or timezone.now()))
 
+    def is_public(self, at=None) -> bool:
+        """The same rule as ReleaseQuerySet.public(), for a release already loaded."""
+        at = at or timezone.now()
+        return (
+            self.status in ReleaseStatus.may_be_public()
+            and self.publish_at is not None
+            and self.publish_at <= at
+            and not self.is_embargoed(at)
+        )
+
+    def languages(self) -> list[str]:
+        """Codes of the versions this release has, in settings order (uses prefetched rows)."""
+        present = {version.language for version in self.versions.all()}
+        return [code for code in content_languages() if code in present]
+
+    def missing_languages(self) -> list[str]:
+        present = set(self.languages())
+        return [code for code in content_languages() if code not in present]
+
 
 class ReleaseVersion(models.Model):
     """A release in one language; a third language needs a row, not a column."""
@@ -159,12 +209,41 @@ class ReleaseVersion(models.Model):
     def __str__(self):
         return f"{self.title} ({self.language})"
 
+    def save(self, *args, **kwargs):
+        # Whatever the editor (or an import, or a script) sent, only the allow-list is kept.
+        self.body = sanitise_html(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "body"]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        with translation.override(self.language):
+            return reverse("newsroom:release", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.language not in content_languages():
+            raise ValidationError({"language": _("Choose one of the site's languages.")})
+
 
 class Attachment(models.Model):
     """A PDF or a photo published with a release; downloads keep the original file."""
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to="releases/attachments/%Y/")
+    file = models.FileField(
+        _("file"),
+        upload_to=attachment_path,
+        max_length=255,
+        validators=[attachment_check],
+        help_text=_("A PDF document or an image (JPEG, PNG, WebP or GIF)."),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=8, choices=AttachmentKind, blank=True, editable=False
+    )
+    size = models.PositiveBigIntegerField(_("size"), default=0, editable=False)
+    thumbnail = models.ImageField(
+        _("thumbnail"), upload_to=thumbnail_path, max_length=255, blank=True, editable=False
+    )
     title = TranslatedTextField(_("title"), max_length=200, blank=True)
     caption = TranslatedTextField(_("caption"), max_length=500, blank=True, textarea=True)
     credit = models.CharField(_("photo credit"), max_length=200, blank=True)
@@ -176,4 +255,53 @@ class Attachment(models.Model):
         ordering = ["order", "pk"]
 
     def __str__(self):
-        return pick(self.title) or self.file.name.rsplit("/", 1)[-1]
+        return pick(self.title) or self.filename
+
+    def save(self, *args, **kwargs):
+        # A newly uploaded file: note what it is and make the image's thumbnail once.
+        if self.file and not self.file._committed:
+            self.kind = attachment_kind(self.file) or ""
+            self.size = self.file.size
+            if self.kind == IMAGE:
+                stem = PurePosixPath(self.filename).stem or "image"
+                self.thumbnail.save(f"{stem}.jpg", image_thumbnail(self.file), save=False)
+            else:
+                self.thumbnail = ""
+        super().save(*args, **kwargs)
+
+    @property
+    def filename(self) -> str:
+        """The name the file was uploaded with."""
+        return PurePosixPath(self.file.name or "").name
+
+    def title_in(self, language=None) -> str:
+        return pick(self.title, language) or self.filename
+
+    def caption_in(self, language=None) -> str:
+        return pick(self.caption, language)
+
+
+class ReleaseStatusChange(models.Model):
+    """Who moved a release from one status to another, and when."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=16, choices=ReleaseStatus)
+    to_status = models.CharField(_("to"), max_length=16, choices=ReleaseStatus)
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    changed_at = models.DateTimeField(_("when"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
