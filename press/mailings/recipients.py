@@ -1,0 +1,170 @@
+"""Who a mailing reaches, in which language, and who is left out and why."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from contacts.enums import SuppressionReason
+from contacts.models import Journalist, Suppression, email_digest
+from press.mailings.enums import MailingKind
+from press.translated import content_languages, fallback_order
+
+LOOKUP_CHUNK = 900
+
+EXCLUSION_LABELS = {
+    SuppressionReason.UNSUBSCRIBED: _("Unsubscribed"),
+    SuppressionReason.BOUNCED: _("Address bounced"),
+    SuppressionReason.COMPLAINED: _("Marked a mailing as spam"),
+    SuppressionReason.ERASED: _("Erased on request"),
+    "suppression_list": _("Address on the suppression list"),
+}
+
+
+@dataclass
+class Recipient:
+    journalist_id: int
+    email: str
+    name: str
+    language: str
+    outlet_kind: str
+
+
+@dataclass
+class RecipientSummary:
+    recipients: list[Recipient] = field(default_factory=list)
+    by_language: Counter = field(default_factory=Counter)
+    excluded: Counter = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return len(self.recipients)
+
+    @property
+    def excluded_total(self) -> int:
+        return sum(self.excluded.values())
+
+    def languages(self) -> list[tuple[str, int]]:
+        """(language code, recipients) in settings order, for templates."""
+        return [
+            (code, self.by_language[code])
+            for code in content_languages()
+            if code in self.by_language
+        ]
+
+    def excluded_labelled(self) -> list[tuple[str, int]]:
+        return [(str(EXCLUSION_LABELS[reason]), count) for reason, count in self.excluded.items()]
+
+
+def mailing_languages(*, mailing) -> list[str]:
+    """The languages the mailing exists in, in settings order: a release's versions, or
+    the languages its subject or message was written in (all of them if none)."""
+    if mailing.kind == MailingKind.RELEASE and mailing.release_id:
+        available = {version.language for version in mailing.release.versions.all()}
+    else:
+        available = {code for code, text in {**mailing.subject, **mailing.message}.items() if text}
+    languages = [code for code in content_languages() if code in available]
+    if mailing.kind == MailingKind.RELEASE:
+        return languages
+    return languages or content_languages()
+
+
+def recipient_language(*, preferred: str, available: list[str]) -> str | None:
+    """The journalist's preferred language when the mailing exists in it, else the
+    first available one in settings order (None when nothing is available)."""
+    for code in fallback_order(preferred):
+        if code in available:
+            return code
+    return None
+
+
+def mailing_audience(*, mailing) -> QuerySet:
+    """Journalists the mailing is addressed to, before exclusions: members of its lists
+    narrowed by its filters (the whole file narrowed by the filters when it has no
+    list), plus the journalists picked one by one."""
+    filters = Q()
+    if mailing.countries:
+        filters &= Q(country__in=[str(country) for country in mailing.countries])
+    if mailing.languages:
+        filters &= Q(language__in=mailing.languages)
+    if mailing.outlet_kinds:
+        filters &= Q(outlet__kind__in=mailing.outlet_kinds)
+    list_ids = [contact_list.pk for contact_list in mailing.lists.all()]
+    chosen = Q(pk__in=[journalist.pk for journalist in mailing.journalists.all()])
+    if list_ids:
+        members = Journalist.lists.through.objects.filter(contactlist_id__in=list_ids)
+        chosen |= Q(pk__in=members.values("journalist_id")) & filters
+    elif filters:
+        chosen |= filters
+    return Journalist.objects.filter(chosen)
+
+
+def suppressed_digests(emails: list[str]) -> set[str]:
+    """Which of these addresses' digests are on the suppression list."""
+    digests = [email_digest(email) for email in emails]
+    found = set()
+    for start in range(0, len(digests), LOOKUP_CHUNK):
+        chunk = digests[start : start + LOOKUP_CHUNK]
+        found.update(
+            Suppression.objects.filter(email_hash__in=chunk).values_list("email_hash", flat=True)
+        )
+    return found
+
+
+def exclusion_reason(*, suppressed_at, suppression_reason, erased_at, listed: bool) -> str | None:
+    if erased_at is not None:
+        return SuppressionReason.ERASED
+    if suppressed_at is not None:
+        return suppression_reason or SuppressionReason.UNSUBSCRIBED
+    if listed:
+        return "suppression_list"
+    return None
+
+
+def mailing_recipients(*, mailing) -> RecipientSummary:
+    """Who would receive the mailing now, each in their language, with the count of
+    those excluded by reason. Reads the audience in one query, plus one per 900
+    addresses for the suppression list."""
+    available = mailing_languages(mailing=mailing)
+    rows = list(
+        mailing_audience(mailing=mailing)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "email",
+            "first_name",
+            "last_name",
+            "language",
+            "outlet__kind",
+            "suppressed_at",
+            "suppression_reason",
+            "erased_at",
+        )
+    )
+    listed = suppressed_digests([row[1] for row in rows])
+    summary = RecipientSummary()
+    for pk, email, first, last, preferred, kind, suppressed_at, reason, erased_at in rows:
+        excluded = exclusion_reason(
+            suppressed_at=suppressed_at,
+            suppression_reason=reason,
+            erased_at=erased_at,
+            listed=email_digest(email) in listed,
+        )
+        if excluded:
+            summary.excluded[excluded] += 1
+            continue
+        language = recipient_language(preferred=preferred, available=available)
+        if language is None:
+            continue
+        summary.recipients.append(
+            Recipient(
+                journalist_id=pk,
+                email=email,
+                name=f"{first} {last}".strip(),
+                language=language,
+                outlet_kind=kind or "",
+            )
+        )
+        summary.by_language[language] += 1
+    return summary

@@ -1,0 +1,173 @@
+"""What happens to a delivery after it left: provider events, unsubscribing, erasure.
+
+Provider events arrive on anymail's tracking webhooks and are matched by message id.
+Each event records its time once (the first occurrence) and may only move the delivery
+forward (see DeliveryState.rank), so repeated or late events are harmless. A hard
+bounce or a complaint suppresses the journalist: they are never mailed again.
+"""
+
+import logging
+
+from anymail.signals import EventType
+from django.db import transaction
+from django.utils import timezone
+
+from contacts.enums import SuppressionReason
+from contacts.journalists import journalist_suppress
+from press.mailings.enums import DeliveryState
+from press.models import Delivery
+
+logger = logging.getLogger(__name__)
+
+# anymail event type → (delivery state, timestamp field)
+EVENT_STATES = {
+    EventType.DELIVERED: (DeliveryState.DELIVERED, "delivered_at"),
+    EventType.OPENED: (DeliveryState.OPENED, "opened_at"),
+    EventType.CLICKED: (DeliveryState.CLICKED, "clicked_at"),
+    EventType.BOUNCED: (DeliveryState.BOUNCED, "bounced_at"),
+    EventType.REJECTED: (DeliveryState.BOUNCED, "bounced_at"),
+    EventType.COMPLAINED: (DeliveryState.COMPLAINED, "complained_at"),
+    EventType.UNSUBSCRIBED: (DeliveryState.UNSUBSCRIBED, "unsubscribed_at"),
+}
+SUPPRESSING_STATES = {
+    DeliveryState.BOUNCED: SuppressionReason.BOUNCED,
+    DeliveryState.COMPLAINED: SuppressionReason.COMPLAINED,
+    DeliveryState.UNSUBSCRIBED: SuppressionReason.UNSUBSCRIBED,
+}
+# Providers describe soft bounces as bounces too; only these say the address is dead.
+SOFT_BOUNCE_WORDS = ("soft", "transient", "temporary", "mailbox full", "deferred")
+
+
+def is_hard_bounce(event) -> bool:
+    if event.event_type == EventType.REJECTED:
+        return event.reject_reason in ("bounced", "invalid")
+    esp_type = event.esp_event.get("Type", "") if isinstance(event.esp_event, dict) else ""
+    description = f"{esp_type} {event.description or ''} {event.mta_response or ''}".lower()
+    return not any(word in description for word in SOFT_BOUNCE_WORDS)
+
+
+def delivery_advance(*, delivery, state, at, field: str, error: str = "") -> bool:
+    """Record an event on a locked delivery: its time once, its state only forward.
+    Returns whether the state moved."""
+    fields = []
+    if getattr(delivery, field) is None:
+        setattr(delivery, field, at)
+        fields.append(field)
+    moved = DeliveryState.rank(state) > DeliveryState.rank(delivery.state)
+    if moved:
+        delivery.state = state
+        fields.append("state")
+        if error:
+            delivery.error = error[:2000]
+            fields.append("error")
+    if fields:
+        delivery.save(update_fields=fields)
+    return moved
+
+
+def delivery_track(
+    *, message_id: str, event_type: str, at=None, description: str = "", hard: bool = True
+) -> Delivery | None:
+    """Apply one provider event to the delivery with this message id (None if unknown or
+    an event type deliveries do not follow). A hard bounce, a complaint or an
+    unsubscription suppresses the journalist."""
+    if event_type not in EVENT_STATES or not message_id:
+        return None
+    state, field = EVENT_STATES[event_type]
+    at = at or timezone.now()
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("journalist")
+            .filter(message_id=message_id)
+            .first()
+        )
+        if delivery is None:
+            return None
+        delivery_advance(delivery=delivery, state=state, at=at, field=field, error=description)
+        reason = SUPPRESSING_STATES.get(state)
+        if reason and delivery.journalist and (hard or state != DeliveryState.BOUNCED):
+            journalist_suppress(journalist=delivery.journalist, reason=reason, at=at)
+    return delivery
+
+
+def delivery_unsubscribe(*, delivery, at=None) -> Delivery:
+    """The recipient unsubscribed through their link: the delivery says so and the
+    journalist is suppressed. Repeating it changes nothing."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("journalist")
+            .get(pk=delivery.pk)
+        )
+        delivery_advance(
+            delivery=locked, state=DeliveryState.UNSUBSCRIBED, at=at, field="unsubscribed_at"
+        )
+        if locked.journalist:
+            journalist_suppress(
+                journalist=locked.journalist, reason=SuppressionReason.UNSUBSCRIBED, at=at
+            )
+    return locked
+
+
+def on_tracking(sender, event, esp_name, **kwargs):
+    """anymail.signals.tracking receiver."""
+    delivery = delivery_track(
+        message_id=event.message_id or "",
+        event_type=event.event_type,
+        at=event.timestamp,
+        description=event.description or event.mta_response or "",
+        hard=is_hard_bounce(event),
+    )
+    if delivery is None:
+        logger.info(
+            "%s event %s for unknown message %s", esp_name, event.event_type, event.message_id
+        )
+
+
+def deliveries_anonymise(*, journalist) -> int:
+    """Erase what deliveries hold of a journalist; states and dates stay for statistics."""
+    return Delivery.objects.filter(journalist=journalist).update(
+        email=f"erased-{journalist.pk}@erased.invalid", name=""
+    )
+
+
+def on_journalist_erased(sender, journalist, **kwargs):
+    deliveries_anonymise(journalist=journalist)
+
+
+def deliveries_personal_data(journalist) -> tuple[str, list]:
+    """The mailings a journalist was sent, for a subject access request."""
+    rows = Delivery.objects.filter(journalist=journalist).select_related("mailing").order_by("pk")
+    return (
+        "mailings",
+        [
+            {
+                "mailing": str(delivery.mailing),
+                "email": delivery.email,
+                "language": delivery.language,
+                "state": delivery.state,
+                "sent_at": delivery.sent_at.isoformat() if delivery.sent_at else None,
+                "opened_at": delivery.opened_at.isoformat() if delivery.opened_at else None,
+                "clicked_at": delivery.clicked_at.isoformat() if delivery.clicked_at else None,
+                "unsubscribed_at": (
+                    delivery.unsubscribed_at.isoformat() if delivery.unsubscribed_at else None
+                ),
+            }
+            for delivery in rows
+        ],
+    )
+
+
+def connect() -> None:
+    """Hook the receivers up (from PressConfig.ready)."""
+    from anymail.signals import tracking
+
+    from contacts.privacy import PERSONAL_DATA_SECTIONS
+    from contacts.signals import journalist_erased
+
+    tracking.connect(on_tracking, dispatch_uid="press.mailings.tracking")
+    journalist_erased.connect(on_journalist_erased, dispatch_uid="press.mailings.erased")
+    if deliveries_personal_data not in PERSONAL_DATA_SECTIONS:
+        PERSONAL_DATA_SECTIONS.append(deliveries_personal_data)
