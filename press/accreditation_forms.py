@@ -1,0 +1,244 @@
+"""The public badge request form, used to request and, from the status page, to correct."""
+
+from django import forms
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from contacts.enums import OutletKind
+from press.accreditation import REQUEST_FIELDS, field_visits_full
+from press.accreditation_uploads import document_clean, photo_clean
+from press.models.accreditation import BadgeRole, Equipment, FieldVisit
+
+FILE_FIELDS = ("photo", "press_card", "letter")
+FIELDSETS = [
+    (_("You"), ["first_name", "last_name", "email", "phone", "nationality", "role"]),
+    (_("Your outlet"), ["outlet_name", "outlet_kind", "outlet_country", "outlet_website"]),
+    (
+        _("Press card or letter of assignment"),
+        ["press_card_number", "press_card_country", "press_card", "letter"],
+    ),
+    (_("Photo for the badge"), ["photo"]),
+    (
+        _("Your attendance"),
+        ["days", "field_visits", "interview_requests", "equipment", "accessibility_needs"],
+    ),
+]
+
+
+def _country_choices():
+    return [("", "—"), *countries]
+
+
+class FieldVisitChoice(forms.ModelMultipleChoiceField):
+    def __init__(self, *args, full=(), **kwargs):
+        self.full = set(full)
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, visit):
+        when = formats.date_format(visit.starts_at, "DATETIME_FORMAT")
+        label = f"{visit.display_name()} — {when}"
+        if visit.pk in self.full:
+            label = _("%(visit)s (full)") % {"visit": label}
+        return label
+
+
+class BadgeRequestForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    phone = forms.CharField(label=_("Phone"), max_length=40)
+    nationality = forms.ChoiceField(label=_("Nationality"), choices=_country_choices)
+    outlet_name = forms.CharField(label=_("Outlet"), max_length=200)
+    outlet_kind = forms.ChoiceField(label=_("Kind of outlet"), choices=OutletKind.choices)
+    outlet_country = forms.ChoiceField(label=_("Country of the outlet"), choices=_country_choices)
+    outlet_website = forms.URLField(label=_("Outlet website"), required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=BadgeRole.choices)
+    press_card_number = forms.CharField(label=_("Press card number"), max_length=60, required=False)
+    press_card_country = forms.ChoiceField(
+        label=_("Press card issued in"), choices=_country_choices, required=False
+    )
+    press_card = forms.FileField(
+        label=_("Press card (scan or photo)"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
+    )
+    letter = forms.FileField(
+        label=_("Letter of assignment from your editor"),
+        required=False,
+        help_text=_("Without a press card: PDF, JPEG or PNG, at most 10 MB."),
+    )
+    photo = forms.FileField(
+        label=_("Photo for the badge"),
+        help_text=_("A recent portrait, JPEG or PNG, at least 400×500 pixels, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+    days = forms.MultipleChoiceField(label=_("Days attending"), widget=forms.CheckboxSelectMultiple)
+    field_visits = FieldVisitChoice(
+        label=_("Field visits"),
+        queryset=FieldVisit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    interview_requests = forms.CharField(
+        label=_("Interview requests"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    equipment = forms.MultipleChoiceField(
+        label=_("Technical equipment"),
+        choices=Equipment.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    accessibility_needs = forms.CharField(
+        label=_("Accessibility needs"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree to the processing of my personal data as the privacy notice describes.")
+    )
+    # Honeypot: hidden from people, filled in by robots.
+    homepage = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, event, badge_request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.badge_request = badge_request
+        self.fields["days"].choices = [
+            (day.isoformat(), formats.date_format(day, "l j F Y")) for day in event.days
+        ]
+        self.full_visits = field_visits_full(event=event)
+        visits = self.fields["field_visits"]
+        visits.queryset = FieldVisit.objects.filter(event=event)
+        visits.full = self.full_visits
+        if not FieldVisit.objects.filter(event=event).exists():
+            del self.fields["field_visits"]
+        if badge_request is not None:
+            # Correcting from the status page: the address, consent and files stay.
+            for name in ("email", "consent", "homepage"):
+                del self.fields[name]
+            self.fields["photo"].required = False
+            self.fields["photo"].help_text = _("Only to replace the photo already sent.")
+
+    def fieldsets(self):
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in FIELDSETS
+        ]
+
+    def clean_homepage(self):
+        if self.cleaned_data.get("homepage"):
+            raise forms.ValidationError(
+                _("This request looks automated and was not sent."), code="honeypot"
+            )
+        return ""
+
+    def clean_photo(self):
+        file = self.cleaned_data.get("photo")
+        return photo_clean(file) if file else None
+
+    def clean_press_card(self):
+        file = self.cleaned_data.get("press_card")
+        return document_clean(file, name="press-card") if file else None
+
+    def clean_letter(self):
+        file = self.cleaned_data.get("letter")
+        return document_clean(file, name="letter") if file else None
+
+    def clean_field_visits(self):
+        chosen = self.cleaned_data.get("field_visits")
+        already = set()
+        if self.badge_request is not None:
+            already = set(self.badge_request.field_visits.values_list("pk", flat=True))
+        full = [v for v in chosen if v.pk in self.full_visits and v.pk not in already]
+        if full:
+            raise forms.ValidationError(
+                _("No place is left on: %(visits)s.")
+                % {"visits": ", ".join(v.display_name() for v in full)},
+                code="field_visit_full",
+            )
+        return chosen
+
+    def clean(self):
+        cleaned = super().clean()
+        has_number = bool(cleaned.get("press_card_number"))
+        current = self.badge_request
+        has_card = bool(cleaned.get("press_card") or (current and current.press_card))
+        has_letter = bool(cleaned.get("letter") or (current and current.letter))
+        if has_number and not cleaned.get("press_card_country"):
+            self.add_error("press_card_country", _("Say which country issued the press card."))
+        if has_number and not has_card:
+            self.add_error("press_card", _("Add a scan or a photo of the press card."))
+        if not has_number and not has_letter:
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    _(
+                        "Give a press card number with a scan of the card, or a letter of "
+                        "assignment from your editor."
+                    ),
+                    code="no_credentials",
+                ),
+            )
+        return cleaned
+
+    def values(self) -> dict:
+        """What the domain functions take: plain values, files and field visits apart."""
+        data = {
+            field: self.cleaned_data[field]
+            for field in REQUEST_FIELDS
+            if field in self.cleaned_data
+        }
+        data["days"] = sorted(self.cleaned_data.get("days", []))
+        data["equipment"] = list(self.cleaned_data.get("equipment", []))
+        data["press_card_country"] = self.cleaned_data.get("press_card_country") or ""
+        return data
+
+    def files_cleaned(self) -> dict:
+        return {
+            name: self.cleaned_data.get(name) for name in FILE_FIELDS if self.cleaned_data.get(name)
+        }
+
+    def visits(self):
+        return list(self.cleaned_data.get("field_visits") or [])
+
+
+def initial_from_request(badge_request) -> dict:
+    """The status page's correction form starts from what the request holds."""
+    initial = {field: getattr(badge_request, field) for field in REQUEST_FIELDS}
+    initial["nationality"] = badge_request.nationality.code
+    initial["outlet_country"] = badge_request.outlet_country.code
+    initial["press_card_country"] = badge_request.press_card_country.code or ""
+    initial["field_visits"] = list(badge_request.field_visits.all())
+    return initial
+
+
+def initial_from_invitation(delivery) -> dict:
+    """What the office knows about an invited journalist, to pre-fill the form."""
+    journalist = delivery.journalist
+    initial = {"email": delivery.email}
+    if journalist is None:
+        return initial
+    initial.update(
+        first_name=journalist.first_name,
+        last_name=journalist.last_name,
+        phone=journalist.phone,
+        nationality=journalist.country.code or "",
+    )
+    if journalist.outlet_id:
+        outlet = journalist.outlet
+        initial.update(
+            outlet_name=outlet.name,
+            outlet_kind=outlet.kind,
+            outlet_country=outlet.country.code or "",
+            outlet_website=outlet.website,
+        )
+    return initial

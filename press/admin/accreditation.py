@@ -1,0 +1,562 @@
+"""The accreditation review queue: badge requests with their photo and press card,
+flags for the reviewer, filters, and decisions through press.accreditation only (the
+state is never edited as a plain field)."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import Country
+
+from contacts.admin import JournalistAdmin
+from press.accreditation import (
+    ACTIONS,
+    AccreditationError,
+    invitation_reminder_create,
+    invitation_states,
+    move_is_allowed,
+)
+from press.accreditation_export import (
+    accreditation_headers,
+    accreditation_queryset,
+    accreditation_rows,
+)
+from press.events import current_event
+from press.models.accreditation import (
+    AccreditationSettings,
+    BadgeRequest,
+    BadgeRequestState,
+    BadgeRequestTransition,
+    FieldVisit,
+)
+from press.spreadsheets import xlsx_response
+
+State = BadgeRequestState
+INVITATION_STATES = [
+    ("sent", _("Invitation sent")),
+    ("opened", _("Invitation opened")),
+    ("clicked", _("Invitation link followed")),
+    ("requested", _("Request sent")),
+]
+# Buttons on a request's page and bulk actions: action name → (target state, label).
+DECISIONS = {
+    "approve": (State.APPROVED, _("Approve")),
+    "waitlist": (State.WAITLISTED, _("Waitlist")),
+    "reject": (State.REJECTED, _("Reject")),
+    "cancel": (State.CANCELLED, _("Cancel")),
+}
+
+
+def file_url(badge_request: BadgeRequest, kind: str) -> str:
+    return reverse("badge_request_file", args=[badge_request.pk, kind])
+
+
+def _is_image(name: str) -> bool:
+    return name.lower().endswith((".jpg", ".jpeg", ".png"))
+
+
+def _decide(request, badge_requests, action: str, note: str = "") -> None:
+    """Apply one decision to requests, one by one; each refusal is reported with its reason."""
+    to_state, _label = DECISIONS[action]
+    done = 0
+    for badge_request in badge_requests:
+        try:
+            ACTIONS[to_state](request=badge_request, by=request.user, note=note)
+        except AccreditationError as error:
+            messages.error(request, f"{badge_request.full_name}: {error.message}")
+        else:
+            done += 1
+    if done:
+        messages.success(
+            request,
+            _("%(count)s request(s) now %(state)s.")
+            % {"count": done, "state": State(to_state).label.lower()},
+        )
+
+
+class DayFilter(admin.SimpleListFilter):
+    title = _("day")
+    parameter_name = "day"
+
+    def lookups(self, request, model_admin):
+        event = current_event()
+        if event is None:
+            return []
+        return [(day.isoformat(), formats.date_format(day, "l j F")) for day in event.days]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(days__icontains=f'"{self.value()}"')
+        return queryset
+
+
+class OutletCountryFilter(admin.SimpleListFilter):
+    """Only the countries requests come from, not the world's list."""
+
+    title = _("outlet country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        codes = (
+            BadgeRequest.objects.order_by("outlet_country")
+            .values_list("outlet_country", flat=True)
+            .distinct()
+        )
+        return sorted(((code, Country(code).name) for code in codes if code), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(outlet_country=self.value())
+        return queryset
+
+
+class FlaggedFilter(admin.SimpleListFilter):
+    title = _("flags")
+    parameter_name = "flag"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("any", _("Any flag")),
+            ("invitation", _("Invitation used by another email")),
+            ("outlet_limit", _("Outlet over its limit")),
+            ("unknown_outlet", _("Unknown outlet")),
+            ("none", _("No flag")),
+        ]
+
+    def queryset(self, request, queryset):
+        over_limit = Q(
+            event__per_outlet_limit__gt=0, outlet_requests__gt=F("event__per_outlet_limit")
+        )
+        flags = {
+            "invitation": Q(invitation_other_email=True),
+            "outlet_limit": over_limit,
+            "unknown_outlet": Q(outlet__isnull=True),
+        }
+        value = self.value()
+        if value in flags:
+            return queryset.filter(flags[value])
+        any_flag = flags["invitation"] | flags["outlet_limit"] | flags["unknown_outlet"]
+        if value == "any":
+            return queryset.filter(any_flag)
+        if value == "none":
+            return queryset.exclude(any_flag)
+        return queryset
+
+
+class TransitionInline(admin.TabularInline):
+    model = BadgeRequestTransition
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_state", "to_state", "by", "note"]
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BadgeRequest)
+class BadgeRequestAdmin(admin.ModelAdmin):
+    change_form_template = "admin/press/badgerequest/change_form.html"
+    change_list_template = "admin/press/badgerequest/change_list.html"
+    list_display = [
+        "thumbnail",
+        "name",
+        "outlet_name",
+        "outlet_country",
+        "outlet_kind",
+        "role",
+        "days_attending",
+        "state",
+        "flags",
+        "submitted_at",
+    ]
+    list_display_links = ["name"]
+    list_select_related = ["event"]
+    list_filter = [
+        "state",
+        DayFilter,
+        OutletCountryFilter,
+        "outlet_kind",
+        "role",
+        FlaggedFilter,
+        "event",
+    ]
+    search_fields = ["first_name", "last_name", "email", "outlet_name", "press_card_number"]
+    date_hierarchy = "submitted_at"
+    actions = ["approve_selected", "waitlist_selected", "reject_selected", "export_selected"]
+    inlines = [TransitionInline]
+    filter_horizontal = ["field_visits"]
+    readonly_fields = [
+        "event",
+        "state",
+        "flags",
+        "documents_preview",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "nationality",
+        "journalist",
+        "outlet_name",
+        "outlet_kind",
+        "outlet_country",
+        "outlet_website",
+        "outlet",
+        "role",
+        "press_card_number",
+        "press_card_country",
+        "days_attending",
+        "interview_requests",
+        "equipment",
+        "accessibility_needs",
+        "language",
+        "invitation",
+        "consent_at",
+        "consent_version",
+        "submitted_at",
+        "decided_at",
+        "decided_by",
+        "decision_note",
+        "documents_purged_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["event", "state", "flags", "documents_preview"]}),
+        (
+            _("Journalist"),
+            {
+                "fields": [
+                    ("first_name", "last_name"),
+                    ("email", "phone"),
+                    ("nationality", "language"),
+                    "journalist",
+                    "role",
+                ]
+            },
+        ),
+        (
+            _("Outlet"),
+            {
+                "fields": [
+                    ("outlet_name", "outlet_kind"),
+                    ("outlet_country", "outlet_website"),
+                    "outlet",
+                ]
+            },
+        ),
+        (_("Credentials"), {"fields": [("press_card_number", "press_card_country")]}),
+        (
+            _("Attendance"),
+            {
+                "fields": [
+                    "days_attending",
+                    "field_visits",
+                    "interview_requests",
+                    "equipment",
+                    "accessibility_needs",
+                ]
+            },
+        ),
+        (
+            _("Record"),
+            {
+                "fields": [
+                    "invitation",
+                    ("consent_at", "consent_version"),
+                    "submitted_at",
+                    ("decided_at", "decided_by"),
+                    "decision_note",
+                    "documents_purged_at",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        same_outlet = (
+            BadgeRequest.objects.filter(
+                event=OuterRef("event"), outlet=OuterRef("outlet"), state__in=State.active()
+            )
+            .order_by()
+            .values("outlet")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                outlet_requests=Coalesce(Subquery(same_outlet, output_field=IntegerField()), 0)
+            )
+        )
+
+    def has_add_permission(self, request):
+        # Requests come from the public form, where consent is given.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A request is withdrawn or cancelled, never deleted; erasure goes through the
+        # journalist's record in the media file.
+        return False
+
+    # Columns ---------------------------------------------------------------------
+
+    @admin.display(description=_("photo"))
+    def thumbnail(self, obj):
+        if not obj.photo:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" width="48" height="60" loading="lazy" class="badge-thumb">',
+            file_url(obj, "photo"),
+        )
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def name(self, obj):
+        return f"{obj.last_name.upper()} {obj.first_name}"
+
+    @admin.display(description=_("days attending"))
+    def days_attending(self, obj):
+        return ", ".join(formats.date_format(day, "D j") for day in obj.attending_days()) or "—"
+
+    @admin.display(description=_("flags"))
+    def flags(self, obj):
+        found = []
+        if obj.invitation_other_email:
+            found.append(_("invitation used by another email"))
+        if obj.outlet_id is None:
+            found.append(_("unknown outlet"))
+        limit = obj.event.per_outlet_limit
+        if limit and getattr(obj, "outlet_requests", 0) > limit:
+            found.append(
+                _("outlet over its limit (%(count)s for %(limit)s)")
+                % {
+                    "count": obj.outlet_requests,
+                    "limit": limit,
+                }
+            )
+        if not found:
+            return "—"
+        return format_html_join(" ", '<span class="badge-flag">⚑ {}</span>', ((f,) for f in found))
+
+    @admin.display(description=_("documents"))
+    def documents_preview(self, obj):
+        parts = []
+        labels = {"photo": _("photo"), "press_card": _("press card"), "letter": _("letter")}
+        for kind, file in obj.documents().items():
+            url = file_url(obj, kind)
+            if _is_image(file.name):
+                parts.append(
+                    format_html(
+                        '<figure class="badge-document"><a href="{}" target="_blank" '
+                        'rel="noopener"><img src="{}" alt="{}" style="max-width:240px;'
+                        'max-height:300px"></a><figcaption>{}</figcaption></figure>',
+                        url,
+                        url,
+                        labels[kind],
+                        labels[kind],
+                    )
+                )
+            else:
+                parts.append(
+                    format_html(
+                        '<figure class="badge-document"><a href="{}" target="_blank" '
+                        'rel="noopener">{} (PDF)</a><figcaption>{}</figcaption></figure>',
+                        url,
+                        labels[kind],
+                        labels[kind],
+                    )
+                )
+        if not parts:
+            return _("No document held.")
+        return format_html_join("", "{}", ((p,) for p in parts))
+
+    # Actions ---------------------------------------------------------------------
+
+    @admin.action(description=_("Approve selected requests"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        _decide(request, queryset.order_by("submitted_at", "pk"), "approve")
+
+    @admin.action(description=_("Waitlist selected requests"), permissions=["change"])
+    def waitlist_selected(self, request, queryset):
+        _decide(request, queryset, "waitlist")
+
+    @admin.action(description=_("Reject selected requests"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        _decide(request, queryset, "reject")
+
+    @admin.action(description=_("Export selected requests (xlsx)"), permissions=["view"])
+    def export_selected(self, request, queryset):
+        requests = accreditation_queryset(states=()).filter(pk__in=queryset.values("pk"))
+        return _xlsx(requests)
+
+    # Extra views -----------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="press_badgerequest_decide",
+            ),
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name="press_badgerequest_export",
+            ),
+            path(
+                "invitations/",
+                self.admin_site.admin_view(self.invitations_view),
+                name="press_badgerequest_invitations",
+            ),
+            path(
+                "remind/",
+                self.admin_site.admin_view(self.remind_view),
+                name="press_badgerequest_remind",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        badge_request = get_object_or_404(BadgeRequest, pk=pk)
+        if not self.has_change_permission(request, badge_request):
+            raise PermissionDenied
+        action = request.POST.get("action", "")
+        if action not in DECISIONS:
+            messages.error(request, _("Unknown decision."))
+        else:
+            note = request.POST.get("note", "").strip()[:2000]
+            _decide(request, [badge_request], action, note)
+        return HttpResponseRedirect(reverse("admin:press_badgerequest_change", args=[pk]))
+
+    def export_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return _xlsx(accreditation_queryset(event=current_event()))
+
+    def invitations_view(self, request):
+        """Who was invited to the current event and how far each invitation went."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        event = current_event()
+        labels = dict(INVITATION_STATES)
+        rows = [
+            {**row, "label": labels[row["state"]]}
+            for row in (invitation_states(event=event) if event else [])
+        ]
+        counts = dict.fromkeys(labels, 0)
+        for row in rows:
+            counts[row["state"]] += 1
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Accreditation invitations"),
+            "event": event,
+            "rows": rows,
+            "states": [(label, counts[state]) for state, label in INVITATION_STATES],
+        }
+        return TemplateResponse(request, "admin/press/badgerequest/invitations.html", context)
+
+    def remind_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (request.user.has_perm("press.add_mailing") and self.has_view_permission(request)):
+            raise PermissionDenied
+        event = current_event()
+        mailing = invitation_reminder_create(event=event, by=request.user) if event else None
+        if mailing is None:
+            messages.warning(request, _("Every invited journalist has already sent a request."))
+            return HttpResponseRedirect(reverse("admin:press_badgerequest_changelist"))
+        messages.success(
+            request,
+            _("A reminder to %(count)s invited journalist(s) is ready as a draft mailing.")
+            % {"count": mailing.journalists.count()},
+        )
+        return HttpResponseRedirect(reverse("admin:press_mailing_change", args=[mailing.pk]))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["decisions"] = [
+                (name, label)
+                for name, (to_state, label) in DECISIONS.items()
+                if move_is_allowed(obj.state, to_state)
+            ]
+            context["can_decide"] = self.has_change_permission(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def _xlsx(requests):
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(
+        filename=f"accreditations-{stamp}.xlsx",
+        title=str(_("Accreditations")),
+        headers=accreditation_headers(),
+        rows=accreditation_rows(requests),
+    )
+
+
+class JournalistBadgeRequestInline(admin.TabularInline):
+    """A journalist's badge requests, read-only, on their page in the media file."""
+
+    model = BadgeRequest
+    fk_name = "journalist"
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["event", "state", "outlet_name", "role", "submitted_at", "decided_at"]
+    readonly_fields = fields
+    verbose_name_plural = _("badge requests")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+JournalistAdmin.inlines.append(JournalistBadgeRequestInline)
+
+
+@admin.register(FieldVisit)
+class FieldVisitAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "event", "starts_at", "capacity", "approved", "requested"]
+    list_filter = ["event"]
+    list_select_related = ["event"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                approved_count=Count(
+                    "badge_requests", filter=Q(badge_requests__state=State.APPROVED)
+                ),
+                requested_count=Count(
+                    "badge_requests", filter=Q(badge_requests__state__in=State.active())
+                ),
+            )
+        )
+
+    @admin.display(description=_("approved"), ordering="approved_count")
+    def approved(self, obj):
+        return obj.approved_count
+
+    @admin.display(description=_("requested"), ordering="requested_count")
+    def requested(self, obj):
+        return obj.requested_count
+
+
+@admin.register(AccreditationSettings)
+class AccreditationSettingsAdmin(admin.ModelAdmin):
+    list_display = ["event"]

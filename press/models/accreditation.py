@@ -1,0 +1,322 @@
+"""Accreditation: badge requests, their field visits and the log of every decision.
+
+Photos, press cards and letters of assignment live in private storage and are served
+only through a permission-checked view (press.views.accreditation.private_file).
+"""
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
+from django.db import models
+from django.db.models.functions import Lower
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from contacts.enums import OutletKind
+from contacts.privacy import PERSONAL_DATA_SECTIONS
+from contacts.signals import journalist_erased
+from press.translated import TranslatedTextField, pick
+
+
+class _PrivateStorage(LazyObject):
+    """storages["private"], looked up when first used and again after a settings change,
+    so that the field never holds on to a storage configured before the settings."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _reset_private_storage(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _private._wrapped = empty
+
+
+def private_storage():
+    return _private
+
+
+def new_token() -> str:
+    # 32 random bytes: 256 bits, far beyond guessing.
+    return secrets.token_urlsafe(32)
+
+
+def _upload_to(request, filename: str) -> str:
+    # The stored name never carries what the sender called the file.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"badge-requests/{request.event_id}/{secrets.token_hex(16)}.{suffix}"
+
+
+class BadgeRequestState(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    CANCELLED = "cancelled", _("Cancelled")
+
+    @classmethod
+    def active(cls):
+        """States in which a request still counts: it may yet become or stay a badge."""
+        return [cls.SUBMITTED, cls.WAITLISTED, cls.APPROVED]
+
+    @classmethod
+    def editable(cls):
+        """States in which the journalist may still correct the request."""
+        return [cls.SUBMITTED]
+
+
+class BadgeRole(models.TextChoices):
+    JOURNALIST = "journalist", _("Journalist")
+    PHOTOGRAPHER = "photographer", _("Photographer")
+    CAMERA = "camera", _("Camera operator")
+    TECHNICIAN = "technician", _("Technician")
+    EDITOR = "editor", _("Editor")
+
+
+class Equipment(models.TextChoices):
+    CAMERA = "camera", _("Camera")
+    TRIPOD = "tripod", _("Tripod")
+    LIVE = "live", _("Live transmission")
+
+
+class AccreditationSettings(models.Model):
+    """What the approval email tells an accredited journalist about collecting the badge."""
+
+    event = models.OneToOneField(
+        "press.Event",
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="accreditation_settings",
+    )
+    badge_pickup_place = TranslatedTextField(
+        _("where to collect the badge"), max_length=300, blank=True
+    )
+    badge_pickup_hours = TranslatedTextField(
+        _("when to collect the badge"), max_length=500, textarea=True, blank=True
+    )
+    practical_information = TranslatedTextField(
+        _("practical information"), max_length=2000, textarea=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("accreditation settings")
+        verbose_name_plural = _("accreditation settings")
+
+    def __str__(self):
+        return str(self.event)
+
+
+class FieldVisit(models.Model):
+    event = models.ForeignKey(
+        "press.Event",
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="field_visits",
+    )
+    name = TranslatedTextField(_("name"), max_length=200)
+    description = TranslatedTextField(_("description"), max_length=1000, textarea=True, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    capacity = models.PositiveIntegerField(
+        _("places for the press"), default=0, help_text=_("0 means no limit.")
+    )
+
+    class Meta:
+        verbose_name = _("field visit")
+        verbose_name_plural = _("field visits")
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self):
+        return self.display_name()
+
+    def display_name(self, language: str | None = None) -> str:
+        return pick(self.name, language)
+
+
+class BadgeRequest(models.Model):
+    event = models.ForeignKey(
+        "press.Event",
+        verbose_name=_("event"),
+        on_delete=models.PROTECT,
+        related_name="badge_requests",
+    )
+    journalist = models.ForeignKey(
+        "contacts.Journalist",
+        verbose_name=_("journalist"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="badge_requests",
+    )
+    invitation = models.ForeignKey(
+        "press.Delivery",
+        verbose_name=_("invitation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="badge_requests",
+    )
+    invitation_other_email = models.BooleanField(
+        _("invitation used by another email"), default=False
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=BadgeRequestState,
+        default=BadgeRequestState.SUBMITTED,
+        db_index=True,
+    )
+    language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email"), max_length=254)
+    phone = models.CharField(_("phone"), max_length=40)
+    nationality = CountryField(_("nationality"))
+
+    outlet = models.ForeignKey(
+        "contacts.Outlet",
+        verbose_name=_("known outlet"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="badge_requests",
+    )
+    outlet_name = models.CharField(_("outlet"), max_length=200)
+    outlet_kind = models.CharField(_("outlet kind"), max_length=20, choices=OutletKind)
+    outlet_country = CountryField(_("outlet country"))
+    outlet_website = models.URLField(_("outlet website"), blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=BadgeRole)
+
+    press_card_number = models.CharField(_("press card number"), max_length=60, blank=True)
+    press_card_country = CountryField(_("press card issued in"), blank=True)
+    press_card = models.FileField(
+        _("press card"), storage=private_storage, upload_to=_upload_to, blank=True
+    )
+    letter = models.FileField(
+        _("letter of assignment"), storage=private_storage, upload_to=_upload_to, blank=True
+    )
+    photo = models.FileField(_("photo"), storage=private_storage, upload_to=_upload_to, blank=True)
+
+    days = models.JSONField(_("days attending"), default=list, blank=True)
+    field_visits = models.ManyToManyField(
+        FieldVisit, verbose_name=_("field visits"), blank=True, related_name="badge_requests"
+    )
+    interview_requests = models.TextField(_("interview requests"), blank=True)
+    equipment = models.JSONField(_("technical equipment"), default=list, blank=True)
+    accessibility_needs = models.TextField(_("accessibility needs"), blank=True)
+
+    consent_at = models.DateTimeField(_("consent given"))
+    consent_version = models.CharField(_("privacy notice version"), max_length=20)
+
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision_note = models.TextField(_("note to the journalist"), blank=True)
+    documents_purged_at = models.DateTimeField(
+        _("identity documents deleted"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("badge request")
+        verbose_name_plural = _("badge requests")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "event", Lower("email"), name="badge_request_one_per_email_per_event"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.outlet_name})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in BadgeRequestState.editable()
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in BadgeRequestState.active()
+
+    def attending_days(self) -> list[dt.date]:
+        return [dt.date.fromisoformat(day) for day in self.days]
+
+    def documents(self) -> dict:
+        """The private files this request holds, by the name the file view uses."""
+        return {
+            kind: getattr(self, kind)
+            for kind in ("photo", "press_card", "letter")
+            if getattr(self, kind)
+        }
+
+
+class BadgeRequestTransition(models.Model):
+    """One move of a badge request: who, when, from, to and why."""
+
+    request = models.ForeignKey(
+        BadgeRequest,
+        verbose_name=_("badge request"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+    from_state = models.CharField(_("from"), max_length=20, choices=BadgeRequestState)
+    to_state = models.CharField(_("to"), max_length=20, choices=BadgeRequestState)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the journalist made the move."),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("badge request transition")
+        verbose_name_plural = _("badge request transitions")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+def _erase_badge_requests(sender, journalist, **kwargs):
+    from press.accreditation import badge_requests_erase
+
+    badge_requests_erase(journalist=journalist)
+
+
+def _badge_requests_section(journalist):
+    from press.accreditation import badge_requests_personal_data
+
+    return badge_requests_personal_data(journalist)
+
+
+# Registered when the models load, like a ready() hook: an erased journalist's badge
+# requests and files go with them, and a subject access export lists them.
+journalist_erased.connect(_erase_badge_requests, dispatch_uid="press.erase_badge_requests")
+if _badge_requests_section not in PERSONAL_DATA_SECTIONS:
+    PERSONAL_DATA_SECTIONS.append(_badge_requests_section)

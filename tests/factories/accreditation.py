@@ -1,0 +1,59 @@
+"""Factories for accreditation: badge requests, field visits and the files they carry."""
+
+import datetime as dt
+from io import BytesIO
+
+import factory
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image
+
+from press.accreditation import PRIVACY_NOTICE_VERSION
+from press.models.accreditation import BadgeRequest, BadgeRequestState, FieldVisit
+from tests.factories import EventFactory
+
+
+def image_bytes(width=400, height=500, *, fmt="JPEG", exif=None, color=(30, 90, 160)) -> bytes:
+    out = BytesIO()
+    image = Image.new("RGB", (width, height), color)
+    options = {"exif": exif} if exif is not None else {}
+    image.save(out, format=fmt, **options)
+    return out.getvalue()
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class FieldVisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FieldVisit
+
+    event = factory.SubFactory(EventFactory)
+    name = factory.Sequence(lambda n: {"fr": f"Visite {n}", "en": f"Visit {n}"})
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=61))
+    capacity = 10
+
+
+class BadgeRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BadgeRequest
+
+    event = factory.SubFactory(EventFactory)
+    state = BadgeRequestState.SUBMITTED
+    language = "fr"
+    first_name = factory.Sequence(lambda n: f"Prénom{n}")
+    last_name = factory.Sequence(lambda n: f"Nom{n}")
+    email = factory.Sequence(lambda n: f"reporter{n}@media.example")
+    phone = "+32470000000"
+    nationality = "BE"
+    outlet_name = factory.Sequence(lambda n: f"Journal {n}")
+    outlet_kind = "newspaper"
+    outlet_country = "BE"
+    role = "journalist"
+    press_card_number = "BE-12345"
+    press_card_country = "BE"
+    press_card = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="press-card.pdf"))
+    photo = factory.LazyFunction(lambda: ContentFile(image_bytes(), name="photo.jpg"))
+    days = factory.LazyAttribute(lambda r: [r.event.starts_on.isoformat()])
+    consent_at = factory.LazyFunction(timezone.now)
+    consent_version = PRIVACY_NOTICE_VERSION

@@ -1,0 +1,56 @@
+"""Two reviewers approving at the same moment never exceed a limit (PostgreSQL only:
+SQLite has no row locks, it serialises every write transaction instead)."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, connections
+
+from press import accreditation
+from press.accreditation import AccreditationError, accreditation_approve
+from press.models.accreditation import BadgeRequest, BadgeRequestState
+from tests.factories import EventFactory, UserFactory
+from tests.factories.accreditation import BadgeRequestFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_simultaneous_approvals_respect_press_capacity(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are tested on PostgreSQL")
+    checked = accreditation._check_capacity
+
+    def slow_check(*args):
+        # Widen the gap between counting and saving, where a race would slip in.
+        checked(*args)
+        time.sleep(0.3)
+
+    monkeypatch.setattr(accreditation, "_check_capacity", slow_check)
+    event = EventFactory(press_capacity=1, per_outlet_limit=0)
+    requests = BadgeRequestFactory.create_batch(2, event=event)
+    reviewers = [UserFactory(is_staff=True), UserFactory(is_staff=True)]
+    start = threading.Barrier(2)
+    refusals = []
+
+    def approve(badge_request, reviewer):
+        try:
+            start.wait()
+            accreditation_approve(request=badge_request, by=reviewer)
+        except AccreditationError as error:
+            refusals.append(error.code)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=approve, args=pair)
+        for pair in zip(requests, reviewers, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    states = sorted(BadgeRequest.objects.values_list("state", flat=True))
+    assert states == [BadgeRequestState.APPROVED, BadgeRequestState.SUBMITTED]
+    assert refusals == ["press_capacity"]

@@ -1,0 +1,482 @@
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.utils import timezone, translation
+
+from contacts.enums import ContactSource
+from contacts.journalists import journalist_erase
+from contacts.models import Journalist
+from contacts.privacy import PERSONAL_DATA_SECTIONS
+from press.accreditation import (
+    AccreditationError,
+    accreditation_approve,
+    accreditation_cancel,
+    accreditation_reject,
+    accreditation_waitlist,
+    accreditation_withdraw,
+    badge_request_by_token,
+    badge_request_submit,
+    badge_request_update,
+    identity_documents_purge,
+)
+from press.accreditation_calendar import badge_collection_ics, ics_escape, ics_fold
+from press.models.accreditation import AccreditationSettings, BadgeRequest, BadgeRequestState
+from tests.factories import EventFactory, JournalistFactory, OutletFactory
+from tests.factories.accreditation import (
+    PDF_BYTES,
+    BadgeRequestFactory,
+    FieldVisitFactory,
+    image_bytes,
+)
+
+
+@pytest.fixture(autouse=True)
+def _french():
+    # Messages are asserted in French, the office's default language.
+    with translation.override("fr"):
+        yield
+
+
+State = BadgeRequestState
+
+
+def _values(**overrides):
+    values = {
+        "first_name": "Léa",
+        "last_name": "Janssens",
+        "phone": "+32 470 12 34 56",
+        "nationality": "BE",
+        "outlet_name": "Le Soir",
+        "outlet_kind": "newspaper",
+        "outlet_country": "BE",
+        "outlet_website": "",
+        "role": "journalist",
+        "press_card_number": "B-1234",
+        "press_card_country": "BE",
+        "days": [],
+        "interview_requests": "",
+        "equipment": ["camera"],
+        "accessibility_needs": "",
+    }
+    values.update(overrides)
+    return values
+
+
+def _files():
+    return {
+        "photo": ContentFile(image_bytes(), name="photo.jpg"),
+        "press_card": ContentFile(PDF_BYTES, name="press-card.pdf"),
+    }
+
+
+def _submit(event, email="lea@lesoir.example", **kwargs):
+    options = {"values": _values(), "files": _files(), "language": "fr"}
+    options.update(kwargs)
+    return badge_request_submit(event=event, email=email, **options)
+
+
+@pytest.fixture
+def reviewer(staff_user):
+    return staff_user("Accreditation reviewer", username="sofia")
+
+
+def test_submit_creates_request_journalist_and_confirmation(
+    event, django_capture_on_commit_callbacks
+):
+    outlet = OutletFactory(name="Le Soir", country="BE")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        badge_request, created = _submit(event)
+
+    assert created is True
+    assert badge_request.state == State.SUBMITTED
+    assert badge_request.outlet == outlet
+    assert badge_request.consent_version == "2024-01"
+    assert len(badge_request.token) >= 43
+    journalist = Journalist.objects.get(email="lea@lesoir.example")
+    assert badge_request.journalist == journalist
+    assert journalist.source == ContactSource.ACCREDITATION
+    assert journalist.language == "fr"
+    assert storages["private"].exists(badge_request.photo.name)
+    assert badge_request.photo.name.startswith(f"badge-requests/{event.pk}/")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["lea@lesoir.example"]
+    assert message.subject.startswith("Votre demande d'accréditation a bien été reçue")
+    assert f"/fr/accreditation/status/{badge_request.token}/" in message.body
+
+
+def test_submit_in_english_sets_journalist_language(event, django_capture_on_commit_callbacks):
+    JournalistFactory(email="Lea@LeSoir.example", language="fr")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        badge_request, _created = _submit(event, language="en")
+
+    assert Journalist.objects.get().language == "en"
+    assert badge_request.language == "en"
+    assert f"/en/accreditation/status/{badge_request.token}/" in mail.outbox[0].body
+
+
+def test_submit_unknown_outlet_leaves_outlet_empty(event):
+    badge_request, _created = _submit(event, values=_values(outlet_name="Nobody Knows Us"))
+
+    assert badge_request.outlet is None
+
+
+def test_submit_again_while_submitted_updates_request(event, django_capture_on_commit_callbacks):
+    first, _created = _submit(event)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second, created = _submit(
+            event, email="LEA@lesoir.example", values=_values(phone="+32 2 555 00 00"), files={}
+        )
+
+    assert created is False
+    assert second.pk == first.pk
+    assert BadgeRequest.objects.count() == 1
+    assert BadgeRequest.objects.get().phone == "+32 2 555 00 00"
+    assert mail.outbox[-1].subject.startswith("Votre demande d'accréditation a été mise à jour")
+
+
+def test_submit_after_decision_is_refused(event, reviewer):
+    badge_request, _created = _submit(event)
+    accreditation_reject(request=badge_request, by=reviewer)
+
+    with pytest.raises(AccreditationError) as error:
+        _submit(event, values=_values(phone="000"))
+
+    assert error.value.code == "already_decided"
+    assert BadgeRequest.objects.get().phone == "+32 470 12 34 56"
+
+
+def test_submit_when_closed_is_refused(db):
+    event = EventFactory(accreditation_closes_at=timezone.now() - dt.timedelta(minutes=1))
+
+    with pytest.raises(AccreditationError) as error:
+        _submit(event)
+
+    assert error.value.code == "closed"
+    assert BadgeRequest.objects.count() == 0
+
+
+def test_approve_records_transition_and_sends_calendar(
+    event, reviewer, django_capture_on_commit_callbacks
+):
+    AccreditationSettings.objects.create(
+        event=event,
+        badge_pickup_place={"fr": "l'accueil presse, niveau -1", "en": "the press desk"},
+        badge_pickup_hours={"fr": "De 8 h à 18 h.", "en": "From 8 am to 6 pm."},
+    )
+    badge_request = BadgeRequestFactory(event=event)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        accreditation_approve(request=badge_request, by=reviewer, note="Bienvenue")
+
+    badge_request.refresh_from_db()
+    assert badge_request.state == State.APPROVED
+    assert badge_request.decided_by == reviewer
+    assert badge_request.decision_note == "Bienvenue"
+    transition = badge_request.transitions.get()
+    assert (transition.from_state, transition.to_state, transition.by) == (
+        "submitted",
+        "approved",
+        reviewer,
+    )
+    message = mail.outbox[0]
+    assert message.subject.startswith("Votre badge presse est accepté")
+    assert "l'accueil presse, niveau -1" in message.body
+    assert "pièce d'identité" in message.body
+    assert "De 8 h à 18 h." in message.body
+    filename, content, mimetype = message.attachments[0]
+    assert (filename, mimetype) == ("badge.ics", "text/calendar")
+    assert content.startswith("BEGIN:VCALENDAR\r\n")
+    assert f"DTSTART;VALUE=DATE:{event.starts_on:%Y%m%d}\r\n" in content
+
+
+def test_approve_refused_when_press_capacity_reached(event, reviewer):
+    event.press_capacity = 1
+    event.save()
+    BadgeRequestFactory(event=event, state=State.APPROVED)
+    waiting = BadgeRequestFactory(event=event)
+
+    with pytest.raises(AccreditationError) as error:
+        accreditation_approve(request=waiting, by=reviewer)
+
+    assert error.value.code == "press_capacity"
+    assert str(error.value) == "La capacité presse de 1 badges est atteinte."
+    waiting.refresh_from_db()
+    assert waiting.state == State.SUBMITTED
+    assert waiting.transitions.count() == 0
+
+
+def test_approve_refused_when_outlet_limit_reached(event, reviewer):
+    event.per_outlet_limit = 2
+    event.save()
+    outlet = OutletFactory(name="Le Soir")
+    BadgeRequestFactory.create_batch(2, event=event, outlet=outlet, state=State.APPROVED)
+    third = BadgeRequestFactory(event=event, outlet=outlet, outlet_name="Le Soir")
+
+    with pytest.raises(AccreditationError) as error:
+        accreditation_approve(request=third, by=reviewer)
+
+    assert error.value.code == "outlet_limit"
+    assert "Le Soir" in error.value.message
+
+
+def test_approve_counts_unknown_outlets_by_name(event, reviewer):
+    event.per_outlet_limit = 1
+    event.save()
+    BadgeRequestFactory(event=event, outlet_name="Radio Libre", state=State.APPROVED)
+    second = BadgeRequestFactory(event=event, outlet_name="radio libre")
+
+    with pytest.raises(AccreditationError) as error:
+        accreditation_approve(request=second, by=reviewer)
+
+    assert error.value.code == "outlet_limit"
+
+
+def test_approve_refused_when_field_visit_full(event, reviewer):
+    visit = FieldVisitFactory(event=event, capacity=1, name={"fr": "Centre de crise"})
+    taken = BadgeRequestFactory(event=event, state=State.APPROVED)
+    taken.field_visits.add(visit)
+    waiting = BadgeRequestFactory(event=event)
+    waiting.field_visits.add(visit)
+
+    with pytest.raises(AccreditationError) as error:
+        accreditation_approve(request=waiting, by=reviewer)
+
+    assert error.value.code == "field_visit_full"
+    assert (
+        error.value.message == "La visite de terrain « Centre de crise » est complète (1 places)."
+    )
+
+
+def test_waitlisted_request_can_be_approved(event, reviewer, django_capture_on_commit_callbacks):
+    badge_request = BadgeRequestFactory(event=event)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        accreditation_waitlist(request=badge_request, by=reviewer)
+        accreditation_approve(request=badge_request, by=reviewer)
+
+    badge_request.refresh_from_db()
+    assert badge_request.state == State.APPROVED
+    assert list(badge_request.transitions.values_list("from_state", "to_state")) == [
+        ("submitted", "waitlisted"),
+        ("waitlisted", "approved"),
+    ]
+    assert [m.subject.split(" · ")[0] for m in mail.outbox] == [
+        "Votre demande d'accréditation est sur liste d'attente",
+        "Votre badge presse est accepté",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("start", "action"),
+    [
+        (State.APPROVED, accreditation_reject),
+        (State.APPROVED, accreditation_waitlist),
+        (State.REJECTED, accreditation_approve),
+        (State.WITHDRAWN, accreditation_cancel),
+        (State.CANCELLED, accreditation_withdraw),
+        (State.WAITLISTED, accreditation_waitlist),
+    ],
+)
+def test_disallowed_moves_are_refused(event, reviewer, start, action):
+    badge_request = BadgeRequestFactory(event=event, state=start)
+
+    with pytest.raises(AccreditationError) as error:
+        action(request=badge_request, by=reviewer)
+
+    assert error.value.code == "not_allowed"
+    badge_request.refresh_from_db()
+    assert badge_request.state == start
+    assert badge_request.transitions.count() == 0
+
+
+def test_reject_email_gives_the_reason(event, reviewer, django_capture_on_commit_callbacks):
+    badge_request = BadgeRequestFactory(event=event, language="en")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        accreditation_reject(request=badge_request, by=reviewer, note="No proof of assignment.")
+
+    message = mail.outbox[0]
+    assert message.subject.startswith("Your accreditation request was not accepted")
+    assert "Reason: No proof of assignment." in message.body
+
+
+def test_withdraw_by_journalist_records_no_user(event, django_capture_on_commit_callbacks):
+    badge_request = BadgeRequestFactory(event=event, state=State.APPROVED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        accreditation_withdraw(request=badge_request, note="Plus disponible")
+
+    transition = badge_request.transitions.get()
+    assert (transition.to_state, transition.by, transition.note) == (
+        "withdrawn",
+        None,
+        "Plus disponible",
+    )
+    assert mail.outbox[0].subject.startswith("Votre demande d'accréditation a été retirée")
+
+
+def test_cancel_by_staff_tells_the_journalist(event, reviewer, django_capture_on_commit_callbacks):
+    badge_request = BadgeRequestFactory(event=event, state=State.WAITLISTED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        accreditation_cancel(request=badge_request, by=reviewer, note="Doublon")
+
+    badge_request.refresh_from_db()
+    assert (badge_request.state, badge_request.decided_by) == (State.CANCELLED, reviewer)
+    assert "Doublon" in mail.outbox[0].body
+
+
+def test_decision_rolled_back_sends_nothing(event, reviewer, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    badge_request = BadgeRequestFactory(event=event)
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        accreditation_approve(request=badge_request, by=reviewer)
+        raise RuntimeError
+
+    assert callbacks == []
+    assert mail.outbox == []
+    badge_request.refresh_from_db()
+    assert badge_request.state == State.SUBMITTED
+
+
+def test_update_refused_once_decided(event, reviewer):
+    badge_request = BadgeRequestFactory(event=event, state=State.APPROVED)
+
+    with pytest.raises(AccreditationError) as error:
+        badge_request_update(request=badge_request, values={"phone": "1"}, files={})
+
+    assert error.value.code == "not_editable"
+
+
+def test_status_token_expires_after_the_event(db):
+    past = EventFactory(
+        starts_on=timezone.localdate() - dt.timedelta(days=5),
+        ends_on=timezone.localdate() - dt.timedelta(days=3),
+    )
+    current = BadgeRequestFactory()
+    expired = BadgeRequestFactory(event=past)
+
+    assert badge_request_by_token(current.token) == current
+    assert badge_request_by_token(expired.token) is None
+    assert badge_request_by_token("not-a-token") is None
+    assert badge_request_by_token("") is None
+
+
+def test_ics_escapes_text_and_folds_long_lines():
+    assert ics_escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+    folded = ics_fold("DESCRIPTION:" + "é" * 60)
+    lines = folded.split("\r\n")
+    assert all(len(line.encode()) <= 75 for line in lines)
+    assert "".join(line.removeprefix(" ") for line in lines) == "DESCRIPTION:" + "é" * 60
+
+
+def test_ics_is_crlf_and_escaped(event):
+    event.venue = "Hall 1; niveau 2, aile B"
+    event.save()
+    badge_request = BadgeRequestFactory(event=event, language="en")
+
+    content = badge_collection_ics(request=badge_request).decode()
+
+    assert content.endswith("END:VCALENDAR\r\n")
+    assert "\n" not in content.replace("\r\n", "")
+    assert "LOCATION:Hall 1\\; niveau 2\\, aile B\\, Bruxelles\r\n" in content
+    assert f"DTEND;VALUE=DATE:{event.ends_on + dt.timedelta(days=1):%Y%m%d}" in content
+
+
+def test_purge_removes_identity_documents_and_keeps_the_rest(db, settings):
+    settings.IDENTITY_DOCUMENT_RETENTION_DAYS = 10
+    event = EventFactory(
+        starts_on=timezone.localdate() - dt.timedelta(days=15),
+        ends_on=timezone.localdate() - dt.timedelta(days=12),
+    )
+    badge_request = BadgeRequestFactory(
+        event=event, letter=ContentFile(PDF_BYTES, name="letter.pdf")
+    )
+    card_name, letter_name = badge_request.press_card.name, badge_request.letter.name
+    untouched = BadgeRequestFactory()
+
+    removed = identity_documents_purge(event=event)
+
+    assert removed == {"press_card": 1, "letter": 1}
+    badge_request.refresh_from_db()
+    assert (badge_request.press_card.name, badge_request.letter.name) == ("", "")
+    assert badge_request.photo
+    assert badge_request.documents_purged_at is not None
+    assert badge_request.press_card_number == "BE-12345"
+    assert not storages["private"].exists(card_name)
+    assert not storages["private"].exists(letter_name)
+    untouched.refresh_from_db()
+    assert untouched.press_card
+
+
+def test_purge_with_photos_removes_photos(db, settings):
+    settings.IDENTITY_DOCUMENT_RETENTION_DAYS = 0
+    event = EventFactory(
+        starts_on=timezone.localdate() - dt.timedelta(days=3),
+        ends_on=timezone.localdate() - dt.timedelta(days=1),
+    )
+    BadgeRequestFactory(event=event)
+
+    removed = identity_documents_purge(event=event, include_photos=True)
+
+    assert removed == {"press_card": 1, "letter": 0, "photo": 1}
+    assert BadgeRequest.objects.get().photo.name == ""
+
+
+def test_purge_refused_before_the_retention_period(settings, event):
+    settings.IDENTITY_DOCUMENT_RETENTION_DAYS = 30
+    BadgeRequestFactory(event=event)
+
+    with pytest.raises(AccreditationError) as error:
+        identity_documents_purge(event=event)
+
+    assert error.value.code == "too_early"
+    assert BadgeRequest.objects.get().press_card
+
+
+def test_erasing_journalist_deletes_badge_requests_and_files(event, officer):
+    journalist = JournalistFactory(email="gone@media.example")
+    badge_request = BadgeRequestFactory(event=event, journalist=journalist, email=journalist.email)
+    photo_name = badge_request.photo.name
+
+    journalist_erase(journalist=journalist, by=officer)
+
+    assert BadgeRequest.objects.count() == 0
+    assert not storages["private"].exists(photo_name)
+
+
+def test_personal_data_export_lists_badge_requests(event):
+    journalist = JournalistFactory(email="seen@media.example")
+    BadgeRequestFactory(event=event, journalist=journalist, email=journalist.email)
+
+    sections = dict(section(journalist) for section in PERSONAL_DATA_SECTIONS)
+
+    assert [item["email"] for item in sections["accreditation"]] == ["seen@media.example"]
+    assert sections["accreditation"][0]["documents_held"] == ["photo", "press_card"]
+
+
+def test_emails_escape_what_the_journalist_typed(
+    event, reviewer, django_capture_on_commit_callbacks
+):
+    badge_request = BadgeRequestFactory(event=event, first_name="<script>alert(1)</script>")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        accreditation_reject(request=badge_request, by=reviewer, note="<img src=x onerror=y>")
+
+    html = mail.outbox[0].alternatives[0][0]
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img src=x" not in html
