@@ -51,7 +51,7 @@ format: dev-install
 	$(VENV)/bin/ruff format .
 
 messages: dev-install
-	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=tests --ignore=bench
+	$(PY) manage.py makemessages -l fr -e html,txt,py,mjml --ignore=.venv --ignore=tests --ignore=bench
 	$(PY) manage.py compile_translations
 
 bench: install

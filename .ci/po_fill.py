@@ -30,6 +30,7 @@ def main() -> int:
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None
     catalogue.save(path)
     missing = [e.msgid for e in catalogue.untranslated_entries() + catalogue.fuzzy_entries()]
     for msgid in missing:

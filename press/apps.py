@@ -11,3 +11,7 @@ class PressConfig(AppConfig):
         from press.permissions import sync_staff_groups
 
         post_migrate.connect(sync_staff_groups, dispatch_uid="press.sync_staff_groups")
+
+        from press.mailings import tracking
+
+        tracking.connect()

@@ -17,9 +17,14 @@ VIEWER = gettext_noop("Viewer")
 # Apps whose models make up the press office's data.
 OFFICE_APPS = {"contacts", "press"}
 # Models (app_label.model) an accreditation reviewer works on in full.
-REVIEWER_MODELS: set[str] = set()
+REVIEWER_MODELS: set[str] = {"press.badgerequest", "press.fieldvisit"}
 # Models a reviewer may look at without changing them.
-REVIEWER_READS: set[str] = {"press.event", "contacts.outlet"}
+REVIEWER_READS: set[str] = {
+    "press.event",
+    "contacts.outlet",
+    "press.badgerequesttransition",
+    "press.accreditationsettings",
+}
 # Custom permissions (app_label.codename) by group, beyond the model sets.
 EXTRA_PERMISSIONS = {
     ACCREDITATION_REVIEWER: set(),

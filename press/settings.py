@@ -154,6 +154,11 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Release attachments (PDF, images); accreditation uploads have their own limits.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024)))
+# Accreditation: press cards and letters of a finished event are deleted this many days
+# after its last day (manage.py purge_identity_documents); form submissions per address
+# per hour before the form refuses (cache-based: use a shared cache with several servers).
+IDENTITY_DOCUMENT_RETENTION_DAYS = int(os.environ.get("IDENTITY_DOCUMENT_RETENTION_DAYS", "30"))
+ACCREDITATION_SUBMISSIONS_PER_HOUR = int(os.environ.get("ACCREDITATION_SUBMISSIONS_PER_HOUR", "10"))
 
 # Background work: django.tasks with a database queue; `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -7,4 +7,10 @@ admin.site.site_header = _("Presse — press office")
 admin.site.site_title = "Presse"
 admin.site.index_title = _("Press office")
 
-from press.admin import events  # noqa: E402, F401
+# One module per concern, each registering its models with the site.
+from press.admin import (  # noqa: E402
+    accreditation,  # noqa: F401
+    events,  # noqa: F401
+    mailings,  # noqa: F401
+    releases,  # noqa: F401
+)

@@ -1,16 +1,34 @@
 """Root URLs. Public pages live under a language prefix (/fr/…, /en/…); the back office,
 webhooks and files do not."""
 
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
 
-from press.views import public
+from press.sitemaps import SITEMAPS
+from press.views import accreditation
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Provider events (delivered, opened, bounced…); refused without ANYMAIL_WEBHOOK_SECRET.
+    path("anymail/", include("press.urls.webhooks")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Photos and press cards: staff only, never under MEDIA_URL.
+    path(
+        "private/badge-requests/<int:pk>/<str:kind>/",
+        accreditation.private_file,
+        name="badge_request_file",
+    ),
 ]
+# Public media (release files, thumbnails) in development; a web server serves them in
+# production. static() adds nothing when DEBUG is off.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
-    path("", public.home, name="home"),
+    path("", include("press.urls.newsroom")),
+    path("accreditation/", include("press.urls.accreditation")),
+    path("mailings/", include("press.urls.mailings")),
 )

@@ -1,8 +1,10 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from press.demo.accreditation import seed_accreditation
 from press.demo.contacts import seed_contacts
 from press.demo.event import seed_event
+from press.demo.mailings import seed_mailings
 from press.demo.releases import seed_releases
 from press.demo.users import DEMO_PASSWORD, DEMO_STAFF, seed_users
 
@@ -15,7 +17,9 @@ class Command(BaseCommand):
             created_users = seed_users()
             event = seed_event()
             seed_contacts()
-            seed_releases(event)
+            releases = seed_releases(event)
+            seed_mailings(event, releases)
+            seed_accreditation(event)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready for {event.slug}."))
         if created_users:
             self.stdout.write("Created back-office accounts:")
