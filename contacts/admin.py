@@ -86,10 +86,13 @@ class ContactListAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("size"), ordering="_size")
     def size(self, contact_list):
-        return _("%(size)s (%(mailable)s mailable)") % {
+        """Links to the list's journalists, so the officer can look at who is on it."""
+        url = reverse("admin:contacts_journalist_changelist")
+        text = _("%(size)s (%(mailable)s mailable)") % {
             "size": contact_list._size,
             "mailable": contact_list._mailable,
         }
+        return format_html('<a href="{}?lists__id__exact={}">{}</a>', url, contact_list.pk, text)
 
 
 class CountryFilter(admin.SimpleListFilter):
@@ -138,14 +141,6 @@ class JournalistActionForm(ActionForm):
     )
 
 
-class ListMembershipInline(admin.TabularInline):
-    model = Journalist.lists.through
-    extra = 0
-    autocomplete_fields = ["contactlist"]
-    verbose_name = gettext_lazy("list")
-    verbose_name_plural = gettext_lazy("lists")
-
-
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Spreadsheet"),
@@ -187,8 +182,9 @@ class JournalistAdmin(admin.ModelAdmin):
     list_select_related = ["outlet"]
     search_fields = ["first_name", "last_name", "email", "outlet__name"]
     list_filter = [CountryFilter, "language", "outlet__kind", "lists", SuppressedFilter]
-    autocomplete_fields = ["outlet"]
-    inlines = [ListMembershipInline]
+    # Lists are one field (not an inline of memberships): one query however many.
+    autocomplete_fields = ["outlet", "lists"]
+    inlines = []
     actions = ["add_to_list", "remove_from_list", "export_selected"]
     action_form = JournalistActionForm
     change_list_template = "contacts/admin/journalist_change_list.html"
@@ -204,7 +200,7 @@ class JournalistAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["first_name", "last_name", "email", "phone", "language"]}),
+        (None, {"fields": ["first_name", "last_name", "email", "phone", "language", "lists"]}),
         (
             gettext_lazy("Work"),
             {"fields": ["outlet", "job_title", "beats", "country", "city", "notes"]},
@@ -237,10 +233,22 @@ class JournalistAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.erased_at:
             # An erased journalist is an anonymous statistic: nothing to edit.
-            return [field.name for field in self.opts.fields if field.editable] + list(
-                self.readonly_fields
-            )
+            return [
+                *(field.name for field in self.opts.fields if field.editable),
+                "lists",
+                *self.readonly_fields,
+            ]
         return self.readonly_fields
+
+    # Deleting a journalist would forget that they must not be mailed again and leave
+    # their address on past deliveries: removal always goes through erasure instead.
+    def delete_view(self, request, object_id, extra_context=None):
+        return redirect("admin:contacts_journalist_erase", pk=object_id)
+
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        actions.pop("delete_selected", None)
+        return actions
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -259,38 +267,39 @@ class JournalistAdmin(admin.ModelAdmin):
             self.message_user(request, _("Choose a list first."), messages.ERROR)
         return contact_list
 
-    @admin.action(description=gettext_lazy("Add to list"), permissions=["change"])
-    def add_to_list(self, request, queryset):
+    def _change_membership(self, request, queryset, change, message) -> None:
         contact_list = self._chosen_list(request)
         if contact_list is None:
             return
-        added = list_add_journalists(contact_list=contact_list, journalists=queryset)
+        count = change(contact_list=contact_list, journalists=queryset)
         self.message_user(
+            request, message(count) % {"count": count, "list": contact_list}, messages.SUCCESS
+        )
+
+    @admin.action(description=gettext_lazy("Add to list"), permissions=["change"])
+    def add_to_list(self, request, queryset):
+        self._change_membership(
             request,
-            ngettext(
+            queryset,
+            list_add_journalists,
+            lambda count: ngettext(
                 "%(count)s journalist added to “%(list)s”.",
                 "%(count)s journalists added to “%(list)s”.",
-                added,
-            )
-            % {"count": added, "list": contact_list},
-            messages.SUCCESS,
+                count,
+            ),
         )
 
     @admin.action(description=gettext_lazy("Remove from list"), permissions=["change"])
     def remove_from_list(self, request, queryset):
-        contact_list = self._chosen_list(request)
-        if contact_list is None:
-            return
-        removed = list_remove_journalists(contact_list=contact_list, journalists=queryset)
-        self.message_user(
+        self._change_membership(
             request,
-            ngettext(
+            queryset,
+            list_remove_journalists,
+            lambda count: ngettext(
                 "%(count)s journalist removed from “%(list)s”.",
                 "%(count)s journalists removed from “%(list)s”.",
-                removed,
-            )
-            % {"count": removed, "list": contact_list},
-            messages.SUCCESS,
+                count,
+            ),
         )
 
     @admin.action(description=gettext_lazy("Export selected to xlsx"), permissions=["view"])
@@ -409,7 +418,11 @@ class JournalistAdmin(admin.ModelAdmin):
             request,
             _("Import of “%(name)s”") % {"name": contact_import.file_name},
             contact_import=contact_import,
-            report=contact_import.report,
+            # Reports kept before new outlets were counted list them all.
+            report={
+                "new_outlet_count": len(contact_import.report.get("new_outlets", ())),
+                **contact_import.report,
+            },
             refresh_seconds=STATUS_REFRESH_SECONDS,
         )
         return TemplateResponse(request, "contacts/admin/import_status.html", context)
@@ -514,8 +527,8 @@ class ContactImportAdmin(admin.ModelAdmin):
             return "—"
         return (
             _(
-                "%(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
-                "%(refused)s refused"
+                "created: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s, "
+                "refused: %(refused)s"
             )
             % contact_import.counts
         )

@@ -1,8 +1,10 @@
+import datetime as dt
 import hashlib
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -139,6 +141,8 @@ class Journalist(models.Model):
         indexes = [models.Index(fields=["suppressed_at", "erased_at"], name="journalist_mailable")]
 
     def __str__(self):
+        if self.erased_at is not None:
+            return _("Erased journalist no. %(id)s") % {"id": self.pk}
         return self.full_name or self.email
 
     def clean(self):
@@ -167,6 +171,10 @@ class Suppression(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()} {self.email_hash[:12]}…"
+
+
+IMPORT_WORKER_LATE = dt.timedelta(minutes=1)
+IMPORT_STALLED = dt.timedelta(minutes=30)
 
 
 class ContactImport(models.Model):
@@ -214,6 +222,21 @@ class ContactImport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in ImportState.finished()
+
+    @property
+    def waiting_for_worker(self) -> bool:
+        """Still queued a minute later: the background worker is not running."""
+        return self.state == ImportState.QUEUED and self._age() > IMPORT_WORKER_LATE
+
+    @property
+    def seems_stalled(self) -> bool:
+        """Started long ago and not finished: its worker stopped midway (an import
+        takes seconds; its writing is one transaction, so nothing was written)."""
+        running = self.state not in ImportState.finished() and self.state != ImportState.QUEUED
+        return running and self._age() > IMPORT_STALLED
+
+    def _age(self) -> dt.timedelta:
+        return timezone.now() - self.created_at
 
     @property
     def percent(self) -> int:

@@ -160,6 +160,15 @@ ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(25 * 1024 
 IDENTITY_DOCUMENT_RETENTION_DAYS = int(os.environ.get("IDENTITY_DOCUMENT_RETENTION_DAYS", "30"))
 ACCREDITATION_SUBMISSIONS_PER_HOUR = int(os.environ.get("ACCREDITATION_SUBMISSIONS_PER_HOUR", "10"))
 
+# A cache shared by every web server through the database (rate limits must hold across
+# processes and machines); its table is created by a migration.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "presse_cache",
+    }
+}
+
 # Background work: django.tasks with a database queue; `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -1,4 +1,12 @@
-"""Checks for uploaded files, by content and never by name, reusable by every form.
+"""Checks for uploaded files, by content and never by name: the one home of these checks,
+used by release attachments and badge-request uploads alike.
+
+- `file_check_size(file, max_bytes=)`: the size limit;
+- `file_is_pdf(file)`: a PDF by its magic bytes;
+- `image_open_checked(file, formats=, max_pixels=)`: a real image of an allowed format,
+  its pixel count read from the header and refused before decoding (decompression bombs);
+- `image_without_metadata(image, format=)`: re-encoded pixels only, EXIF and GPS dropped;
+- `image_thumbnail(file, width=)`: a small JPEG for lists.
 
 Each check raises ValidationError with a translatable message and a code; none of them
 trusts the file name or the browser's content type.
@@ -19,6 +27,10 @@ PDF = "pdf"
 IMAGE = "image"
 # Pillow formats accepted as photos.
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+FORMAT_NAMES = {"WEBP": "WebP"}
+# A 60-megapixel photo (a professional camera's) is accepted; anything bigger is refused
+# from its header, before a pixel is decoded.
+IMAGE_MAX_PIXELS = 60_000_000
 # Sizes are spelled in the reader's language when the message is shown, not when raised.
 lazy_filesize = lazy(filesizeformat, str)
 # What Pillow raises on truncated, forged or oversized ("decompression bomb") images.
@@ -27,6 +39,7 @@ UNREADABLE_IMAGE = (
     OSError,
     SyntaxError,
     ValueError,
+    EOFError,
     Image.DecompressionBombError,
     Image.DecompressionBombWarning,
 )
@@ -55,14 +68,17 @@ def file_is_pdf(file) -> bool:
     return b"%PDF-" in _head(file, 1024)
 
 
-def image_format(file) -> str | None:
-    """The Pillow format name of an image that decodes and verifies, else None."""
+def image_format(file, *, max_pixels: int = IMAGE_MAX_PIXELS) -> str | None:
+    """The Pillow format name of an image that verifies and is at most `max_pixels`
+    (read from the header), else None."""
     file.seek(0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(file) as image:
                 found = image.format
+                if image.width * image.height > max_pixels:
+                    return None
                 image.verify()
     except UNREADABLE_IMAGE:
         return None
@@ -71,13 +87,71 @@ def image_format(file) -> str | None:
     return found
 
 
-def image_check(file) -> None:
-    """Refuse anything that is not a real JPEG, PNG, WebP or GIF image."""
-    if image_format(file) not in IMAGE_FORMATS:
+def image_check_pixels(width: int, height: int, *, max_pixels: int = IMAGE_MAX_PIXELS) -> None:
+    """Refuse an image of more than `max_pixels`."""
+    if width * height > max_pixels:
         raise ValidationError(
-            _("This file is not an image Presse can read (JPEG, PNG, WebP or GIF)."),
-            code="not_an_image",
+            _("This image is %(width)s×%(height)s pixels; the limit is %(limit)s megapixels."),
+            code="too_many_pixels",
+            params={"width": width, "height": height, "limit": max_pixels // 1_000_000},
         )
+
+
+def image_open_checked(
+    file, *, formats=IMAGE_FORMATS, max_pixels: int = IMAGE_MAX_PIXELS
+) -> Image.Image:
+    """The decoded image, if `file` is one of `formats` (Pillow names) by content.
+
+    Refuses (ValidationError): not an image of those formats ("not_an_image"), more than
+    `max_pixels` — checked from the header before decoding, so a decompression bomb is
+    never expanded ("too_many_pixels") — and a damaged image ("broken_image")."""
+    file.seek(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(file, formats=sorted(formats))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            raise ValidationError(
+                _("This image is too large to be opened safely."), code="too_many_pixels"
+            ) from error
+        except UNREADABLE_IMAGE as error:
+            raise ValidationError(
+                _("This file is not an image Presse can read (%(formats)s)."),
+                code="not_an_image",
+                params={"formats": ", ".join(sorted(FORMAT_NAMES.get(f, f) for f in formats))},
+            ) from error
+        image_check_pixels(*image.size, max_pixels=max_pixels)
+        try:
+            image.load()
+        except UNREADABLE_IMAGE as error:
+            raise ValidationError(
+                _("This image is damaged and cannot be read."), code="broken_image"
+            ) from error
+        finally:
+            file.seek(0)
+    return image
+
+
+def image_without_metadata(image: Image.Image, *, format: str = "JPEG") -> bytes:
+    """`image` re-encoded from its pixels alone: EXIF (GPS position, camera), text chunks
+    and colour-profile comments are dropped; the EXIF orientation is applied first."""
+    image = ImageOps.exif_transpose(image)
+    out = BytesIO()
+    if format == "PNG":
+        clean = Image.new(image.mode, image.size)
+        clean.paste(image)
+        clean.save(out, format="PNG", optimize=True)
+    else:
+        if image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        image.save(out, format="JPEG", quality=90, exif=b"")
+    return out.getvalue()
+
+
+def image_check(file) -> None:
+    """Refuse anything that is not a real JPEG, PNG, WebP or GIF image of at most
+    IMAGE_MAX_PIXELS."""
+    image_open_checked(file)  # not closed: Pillow would close the caller's file with it
 
 
 def attachment_kind(file) -> str | None:
@@ -90,16 +164,24 @@ def attachment_kind(file) -> str | None:
 
 
 def attachment_check(file) -> None:
-    """A release attachment: at most ATTACHMENT_MAX_BYTES, and a PDF or an image."""
+    """A release attachment: at most ATTACHMENT_MAX_BYTES, and a PDF or an image of at
+    most IMAGE_MAX_PIXELS."""
     file_check_size(file)
-    if attachment_kind(file) is None:
+    if file_is_pdf(file):
+        return
+    try:
+        # Not closed: Pillow would close the caller's file with it.
+        image_open_checked(file)
+    except ValidationError as error:
+        if error.code != "not_an_image":
+            raise
         raise ValidationError(
             _(
                 "Only PDF documents and images (JPEG, PNG, WebP or GIF) can be attached; "
                 "this file is neither."
             ),
             code="unsupported_type",
-        )
+        ) from error
 
 
 def photo_check(file) -> None:
@@ -112,6 +194,8 @@ def image_thumbnail(file, *, width: int = 480) -> ContentFile:
     """A JPEG at most `width` pixels wide, with the photo's orientation applied."""
     file.seek(0)
     with Image.open(file) as image:
+        # A JPEG is decoded at a reduced scale straight away: less memory, same result.
+        image.draft("RGB", (width, width * 4))
         image = ImageOps.exif_transpose(image)
         image.thumbnail((width, width * 4))
         if image.mode not in ("RGB", "L"):

@@ -379,3 +379,34 @@ def test_invitations_page_keeps_a_constant_number_of_queries(
         response = reviewer_client.get(url)
 
     assert len(response.context["rows"]) == 7
+
+
+def test_change_page_is_read_only_with_equipment_and_visits_by_name(reviewer_client, event):
+    visit = FieldVisitFactory(event=event, name={"fr": "Centre de crise", "en": "Crisis centre"})
+    badge_request = BadgeRequestFactory(event=event, equipment=["camera", "live"])
+    badge_request.field_visits.set([visit])
+
+    response = reviewer_client.get(f"{CHANGELIST}{badge_request.pk}/change/")
+
+    body = response.content.decode()
+    assert response.context["show_save"] is False
+    assert 'name="_save"' not in body
+    assert 'name="field_visits"' not in body
+    assert '<div class="readonly">Caméra, Transmission en direct</div>' in body
+    assert '<div class="readonly">Centre de crise</div>' in body
+
+
+def test_queue_shows_state_next_to_name_and_outlet_details(reviewer_client, event):
+    BadgeRequestFactory(
+        event=event,
+        outlet_name="Le Soir",
+        outlet_kind="newspaper",
+        outlet_country="BE",
+        state=State.WAITLISTED,
+    )
+
+    response = reviewer_client.get(CHANGELIST)
+
+    body = response.content.decode()
+    assert response.context["cl"].list_display[2:5] == ["name", "state", "outlet_column"]
+    assert 'Le Soir<br><span class="badge-outlet-detail">Quotidien · Belgique</span>' in body

@@ -40,7 +40,9 @@ def test_export_accreditations_writes_approved_requests(tmp_path):
         event=event, last_name="Zeller", first_name="Ana", state=State.APPROVED
     )
     approved.field_visits.add(visit)
-    BadgeRequestFactory(event=event, last_name="Abel", state=State.APPROVED, equipment=["tripod"])
+    BadgeRequestFactory(
+        event=event, last_name="Abel", state=State.APPROVED, equipment=["tripod", "live"]
+    )
     BadgeRequestFactory(event=event, last_name="Pending")
     BadgeRequestFactory(last_name="Elsewhere", state=State.APPROVED)
     out = tmp_path / "accreditations.xlsx"
@@ -52,7 +54,7 @@ def test_export_accreditations_writes_approved_requests(tmp_path):
     assert [row[0] for row in rows[1:]] == ["Abel", "Zeller"]
     assert rows[2][1] == "Ana"
     assert rows[2][12] == "Centre de crise"
-    assert rows[1][13] == "tripod"
+    assert rows[1][13] == "Trépied, Transmission en direct"
     assert "2 badge request(s) of brussels written" in stdout.getvalue()
 
 

@@ -7,8 +7,7 @@ import time
 import pytest
 from django.db import connection, connections
 
-from press import accreditation
-from press.accreditation import AccreditationError, accreditation_approve
+from press.accreditation import AccreditationError, accreditation_approve, decisions
 from press.models.accreditation import BadgeRequest, BadgeRequestState
 from tests.factories import EventFactory, UserFactory
 from tests.factories.accreditation import BadgeRequestFactory
@@ -19,14 +18,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_simultaneous_approvals_respect_press_capacity(monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("row locks are tested on PostgreSQL")
-    checked = accreditation._check_capacity
+    checked = decisions._check_capacity
 
     def slow_check(*args):
         # Widen the gap between counting and saving, where a race would slip in.
         checked(*args)
         time.sleep(0.3)
 
-    monkeypatch.setattr(accreditation, "_check_capacity", slow_check)
+    monkeypatch.setattr(decisions, "_check_capacity", slow_check)
     event = EventFactory(press_capacity=1, per_outlet_limit=0)
     requests = BadgeRequestFactory.create_batch(2, event=event)
     reviewers = [UserFactory(is_staff=True), UserFactory(is_staff=True)]

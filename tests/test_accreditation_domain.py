@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.utils import timezone, translation
@@ -22,7 +23,10 @@ from press.accreditation import (
     badge_request_update,
     identity_documents_purge,
 )
-from press.accreditation_calendar import badge_collection_ics, ics_escape, ics_fold
+from press.accreditation.calendar import badge_collection_ics, ics_escape, ics_fold
+from press.accreditation.requests import Submission
+from press.mailings.enums import MailingKind
+from press.models import Delivery, Mailing
 from press.models.accreditation import AccreditationSettings, BadgeRequest, BadgeRequestState
 from tests.factories import EventFactory, JournalistFactory, OutletFactory
 from tests.factories.accreditation import (
@@ -31,6 +35,14 @@ from tests.factories.accreditation import (
     FieldVisitFactory,
     image_bytes,
 )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(db):
+    # The hourly limit on re-sent status links lives in the cache.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -78,6 +90,13 @@ def _submit(event, email="lea@lesoir.example", **kwargs):
     return badge_request_submit(event=event, email=email, **options)
 
 
+def _invitation(event, email):
+    mailing = Mailing.objects.create(kind=MailingKind.INVITATION, event=event)
+    return Delivery.objects.create(
+        mailing=mailing, email=email, language="fr", sent_at=timezone.now()
+    )
+
+
 @pytest.fixture
 def reviewer(staff_user):
     return staff_user("Accreditation reviewer", username="sofia")
@@ -89,9 +108,9 @@ def test_submit_creates_request_journalist_and_confirmation(
     outlet = OutletFactory(name="Le Soir", country="BE")
 
     with django_capture_on_commit_callbacks(execute=True):
-        badge_request, created = _submit(event)
+        badge_request, outcome = _submit(event)
 
-    assert created is True
+    assert outcome == Submission.CREATED
     assert badge_request.state == State.SUBMITTED
     assert badge_request.outlet == outlet
     assert badge_request.consent_version == "2024-01"
@@ -113,7 +132,7 @@ def test_submit_in_english_sets_journalist_language(event, django_capture_on_com
     JournalistFactory(email="Lea@LeSoir.example", language="fr")
 
     with django_capture_on_commit_callbacks(execute=True):
-        badge_request, _created = _submit(event, language="en")
+        badge_request, _outcome = _submit(event, language="en")
 
     assert Journalist.objects.get().language == "en"
     assert badge_request.language == "en"
@@ -121,28 +140,77 @@ def test_submit_in_english_sets_journalist_language(event, django_capture_on_com
 
 
 def test_submit_unknown_outlet_leaves_outlet_empty(event):
-    badge_request, _created = _submit(event, values=_values(outlet_name="Nobody Knows Us"))
+    badge_request, _outcome = _submit(event, values=_values(outlet_name="Nobody Knows Us"))
 
     assert badge_request.outlet is None
 
 
-def test_submit_again_while_submitted_updates_request(event, django_capture_on_commit_callbacks):
-    first, _created = _submit(event)
+def test_submit_again_through_own_invitation_updates_request(
+    event, django_capture_on_commit_callbacks
+):
+    invitation = _invitation(event, "lea@lesoir.example")
+    first, _outcome = _submit(event, invitation=invitation)
 
     with django_capture_on_commit_callbacks(execute=True):
-        second, created = _submit(
-            event, email="LEA@lesoir.example", values=_values(phone="+32 2 555 00 00"), files={}
+        second, outcome = _submit(
+            event,
+            email="LEA@lesoir.example",
+            values=_values(phone="+32 2 555 00 00"),
+            files={},
+            invitation=invitation,
         )
 
-    assert created is False
+    assert outcome == Submission.UPDATED
     assert second.pk == first.pk
     assert BadgeRequest.objects.count() == 1
     assert BadgeRequest.objects.get().phone == "+32 2 555 00 00"
     assert mail.outbox[-1].subject.startswith("Votre demande d'accréditation a été mise à jour")
 
 
+def test_submit_again_without_proof_of_address_changes_nothing(
+    event, django_capture_on_commit_callbacks
+):
+    someone_elses = _invitation(event, "other@media.example")
+    first, _outcome = _submit(event)
+    photo = first.photo.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second, outcome = _submit(
+            event,
+            email="LEA@lesoir.example",
+            values=_values(phone="000", first_name="Mallory"),
+            invitation=someone_elses,
+        )
+
+    assert outcome == Submission.LINK_SENT
+    assert second.pk == first.pk
+    stored = BadgeRequest.objects.get()
+    assert (stored.phone, stored.first_name, stored.photo.name) == (
+        "+32 470 12 34 56",
+        "Léa",
+        photo,
+    )
+    assert stored.invitation is None
+    assert [m.to for m in mail.outbox] == [["lea@lesoir.example"]]
+    assert mail.outbox[0].subject.startswith("Le lien privé vers votre demande d'accréditation")
+    assert f"/fr/accreditation/status/{stored.token}/" in mail.outbox[0].body
+
+
+def test_submit_again_repeatedly_sends_the_link_once_an_hour(
+    event, django_capture_on_commit_callbacks
+):
+    first, _outcome = _submit(event)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outcomes = [_submit(event, files={})[1] for _attempt in range(3)]
+
+    assert outcomes == [Submission.LINK_SENT] * 3
+    assert len(mail.outbox) == 1
+
+
 def test_submit_after_decision_is_refused(event, reviewer):
-    badge_request, _created = _submit(event)
+    badge_request, _outcome = _submit(event)
     accreditation_reject(request=badge_request, by=reviewer)
 
     with pytest.raises(AccreditationError) as error:

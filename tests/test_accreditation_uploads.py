@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import Image
 
-from press.accreditation_uploads import MAX_BYTES, document_clean, photo_clean
+from press.accreditation.uploads import MAX_BYTES, document_clean, photo_clean
 from tests.factories.accreditation import PDF_BYTES, image_bytes
 
 

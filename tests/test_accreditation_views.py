@@ -5,11 +5,11 @@ from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from press.mailings.enums import MailingKind
 from press.models import Delivery, Mailing
-from press.models.accreditation import BadgeRequest, BadgeRequestState
+from press.models.accreditation import AccreditationSettings, BadgeRequest, BadgeRequestState
 from tests.factories import EventFactory, JournalistFactory, OutletFactory
 from tests.factories.accreditation import (
     PDF_BYTES,
@@ -23,7 +23,7 @@ FORM_URL = "/fr/accreditation/"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limit():
+def _fresh_rate_limit(db):
     cache.clear()
     yield
     cache.clear()
@@ -275,13 +275,39 @@ def test_full_field_visit_cannot_be_chosen(client, event):
     assert "(complet)" in response.content.decode()
 
 
-def test_second_submission_while_pending_updates_and_says_so(client, event):
-    client.post(FORM_URL, _post_data(event))
+def test_second_submission_through_own_invitation_updates_and_says_so(client, event):
+    delivery = _invitation(event, JournalistFactory(email="lea@lesoir.example"))
+    url = f"{FORM_URL}?invitation={delivery.token}"
+    client.post(url, _post_data(event))
 
-    response = client.post(FORM_URL, _post_data(event, phone="+32 2 000 00 00"), follow=True)
+    response = client.post(url, _post_data(event, phone="+32 2 000 00 00"), follow=True)
 
     assert BadgeRequest.objects.get().phone == "+32 2 000 00 00"
     assert "Votre demande a été mise à jour" in response.content.decode()
+
+
+def test_second_submission_by_anyone_else_changes_nothing_and_mails_the_owner(
+    client, event, django_capture_on_commit_callbacks
+):
+    client.post(FORM_URL, _post_data(event))
+    mail.outbox.clear()
+    before = BadgeRequest.objects.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            FORM_URL,
+            _post_data(event, email="LEA@lesoir.example", phone="+32 2 000 00 00"),
+            follow=True,
+        )
+
+    after = BadgeRequest.objects.get()
+    assert (after.phone, after.photo.name) == (before.phone, before.photo.name)
+    assert after.phone != "+32 2 000 00 00"
+    assert "Vérifiez votre boîte de réception" in response.content.decode()
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["lea@lesoir.example"]
+    assert mail.outbox[0].subject.startswith("Le lien privé vers votre demande d'accréditation")
+    assert f"/fr/accreditation/status/{after.token}/" in mail.outbox[0].body
 
 
 def test_submission_after_decision_points_to_status_page(client, event):
@@ -417,3 +443,43 @@ def test_private_files_are_not_under_media_url(client, event, settings):
     assert badge_request.photo.path.startswith(str(settings.PRIVATE_ROOT))
     assert not badge_request.photo.path.startswith(str(settings.MEDIA_ROOT))
     assert client.get(f"/media/{badge_request.photo.name}").status_code == 404
+
+
+def test_field_visits_are_offered_in_the_event_time_zone(client, event, settings):
+    settings.TIME_ZONE = "Europe/Brussels"
+    starts = dt.datetime(2024, 3, 21, 9, 0, tzinfo=dt.UTC)  # 10:00 in Brussels
+    FieldVisitFactory(
+        event=event, name={"fr": "Centre de crise", "en": "Crisis centre"}, starts_at=starts
+    )
+
+    response = client.get(FORM_URL)
+
+    labels = [label for _value, label in response.context["form"].fields["field_visits"].choices]
+    assert labels == ["Centre de crise — 21 mars 2024 10:00"]
+
+
+def test_status_page_of_approved_request_says_where_to_collect_in_page_language(client, event):
+    AccreditationSettings.objects.create(
+        event=event,
+        badge_pickup_place={"fr": "l'accueil presse", "en": "the press desk, north entrance"},
+        badge_pickup_hours={"fr": "De 8 h à 18 h.", "en": "8 am to 6 pm."},
+    )
+    badge_request = BadgeRequestFactory(event=event, state=State.APPROVED, language="fr")
+
+    with translation.override("en"):
+        url = reverse("accreditation:status", args=[badge_request.token])
+    body = client.get(url).content.decode()
+
+    assert "Collect your badge at the press desk, north entrance (" in body
+    assert "8 am to 6 pm." in body
+    assert "<dt>Documents received</dt><dd>photo, press card</dd>" in body
+
+
+def test_status_page_without_documents_says_none(client, event):
+    badge_request = BadgeRequestFactory(event=event, photo="", press_card="")
+
+    with translation.override("fr"):
+        url = reverse("accreditation:status", args=[badge_request.token])
+    body = client.get(url).content.decode()
+
+    assert "<dt>Documents reçus</dt><dd>—</dd>" in body

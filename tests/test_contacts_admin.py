@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 import json
 import re
@@ -5,12 +6,15 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from contacts.enums import ContactSource, ImportState
-from contacts.models import ContactImport, Journalist, Suppression
+from contacts.models import ContactImport, ContactList, Journalist, Suppression
 from press import permissions
 from tests.factories import ContactListFactory, JournalistFactory, OutletFactory
+from tests.factories.accreditation import BadgeRequestFactory
+from tests.factories.mailings import DeliveryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +57,11 @@ def test_list_changelist_shows_sizes_with_constant_queries(
         officer_client, "/admin/contacts/contactlist/", make, django_assert_num_queries
     )
     html = officer_client.get("/admin/contacts/contactlist/").content.decode()
-    assert "2 (2 joignables)" in html
+    contact_list = ContactList.objects.first()
+    assert (
+        f'<a href="/admin/contacts/journalist/?lists__id__exact={contact_list.pk}">'
+        "2 (2 joignables)</a>"
+    ) in html
 
 
 def test_outlet_changelist_queries_do_not_grow(officer_client, django_assert_num_queries):
@@ -195,6 +203,26 @@ def test_change_page_shows_lists(officer_client):
     assert "Presse belge" in html.decode()
 
 
+def test_journalist_page_queries_do_not_grow_with_lists_deliveries_and_badge_requests(
+    officer_client, event, django_assert_num_queries
+):
+    journalist = JournalistFactory()
+    url = f"/admin/contacts/journalist/{journalist.pk}/change/"
+
+    def make(count):
+        for _ in range(count):
+            journalist.lists.add(ContactListFactory())
+            DeliveryFactory(journalist=journalist)
+            BadgeRequestFactory(journalist=journalist, event=event)
+
+    assert_constant_queries(officer_client, url, make, django_assert_num_queries)
+    response = officer_client.get(url)
+    assert len(response.context["adminform"].form.initial["lists"]) == 50
+    assert [
+        formset.formset.queryset.count() for formset in response.context["inline_admin_formsets"]
+    ] == [50, 50]
+
+
 def test_personal_data_download(officer_client):
     journalist = JournalistFactory(email="me@media.example")
 
@@ -230,6 +258,25 @@ def test_erase_view_refused_without_delete_permission(client, staff_user):
     journalist.refresh_from_db()
     assert response.status_code == 403
     assert journalist.erased_at is None
+
+
+def test_delete_goes_through_erasure_so_the_address_stays_suppressed(officer_client):
+    journalist = JournalistFactory(email="gone@media.example")
+
+    response = officer_client.get(f"/admin/contacts/journalist/{journalist.pk}/delete/")
+    changelist = officer_client.get("/admin/contacts/journalist/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/contacts/journalist/{journalist.pk}/erase/"
+    assert [
+        name for name, _label in changelist.context["action_form"].fields["action"].choices
+    ] == [
+        "",
+        "add_to_list",
+        "remove_from_list",
+        "export_selected",
+    ]
+    assert Journalist.objects.filter(pk=journalist.pk).exists()
 
 
 def upload(client, text: str, **extra):
@@ -295,6 +342,40 @@ def test_import_status_page_refreshes_while_running(officer_client, officer):
     assert 'value="25"' in html.decode()
 
 
+def test_import_preview_counts_are_french_plurals_from_two(officer_client):
+    response = upload(officer_client, "Email,Media\na@media.example,Le Soir\nb@media.example,VRT\n")
+
+    html = response.content.decode()
+    assert "2 journalistes à créer" in html
+    assert "2 nouveaux médias : Le Soir, VRT" in html
+
+
+@pytest.mark.parametrize(
+    ("state", "minutes", "warning"),
+    [
+        (ImportState.QUEUED, 0, None),
+        (ImportState.QUEUED, 2, "L’import n’a pas démarré après une minute"),
+        (ImportState.CHECKING, 2, None),
+        (ImportState.CHECKING, 31, "L’import a commencé il y a plus d’une demi-heure"),
+        (ImportState.CHECKING, 29, None),
+    ],
+)
+def test_import_status_page_says_when_the_worker_is_late_or_stopped(
+    officer_client, officer, state, minutes, warning
+):
+    contact_import = ContactImport.objects.create(
+        file_name="a.csv", language="fr", created_by=officer, state=state
+    )
+    ContactImport.objects.filter(pk=contact_import.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=minutes)
+    )
+
+    response = officer_client.get(f"/admin/contacts/journalist/import/{contact_import.pk}/")
+
+    notes = re.findall(r'<p class="errornote">([^<]*)</p>', response.content.decode())
+    assert [note[: len(warning)] for note in notes] == ([warning] if warning else [])
+
+
 def test_import_apply_twice_or_with_foreign_token_is_refused(
     officer_client, django_capture_on_commit_callbacks
 ):
@@ -329,6 +410,8 @@ def test_import_record_changelist_queries_do_not_grow(
     assert_constant_queries(
         officer_client, "/admin/contacts/contactimport/", make, django_assert_num_queries
     )
+    html = officer_client.get("/admin/contacts/contactimport/").content.decode()
+    assert "créés : 1, mis à jour : 0, inchangés : 0, refusés : 0" in html
 
 
 def test_import_page_rejects_an_unreadable_file(officer_client):
@@ -372,6 +455,7 @@ def test_erased_journalist_page_is_read_only(officer_client):
     response = officer_client.get(f"/admin/contacts/journalist/{journalist.pk}/change/")
 
     assert 'name="email"' not in response.content.decode()
+    assert 'name="lists"' not in response.content.decode()
     assert "Effacer (RGPD)" not in response.content.decode()
 
 

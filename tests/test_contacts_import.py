@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from contacts.enums import ContactSource, SuppressionReason
 from contacts.imports.applying import contacts_import
 from contacts.imports.reading import UnreadableSpreadsheet
+from contacts.imports.reporting import plan_report
 from contacts.journalists import journalist_erase, journalist_suppress
 from contacts.models import ContactList, Journalist, Outlet
 from tests.factories import ContactListFactory, JournalistFactory, OutletFactory, UserFactory
@@ -129,6 +130,27 @@ def test_import_fills_empty_fields_and_reports_conflicts_without_overwriting():
     assert Journalist.objects.count() == 1
 
 
+def test_import_conflicts_name_countries_and_languages_as_people_read_them():
+    JournalistFactory(email="known@media.example", country="BE", language="fr")
+    data = csv_bytes(
+        "Email,Country,Language\n"
+        "known@media.example,France,English\n"
+        "new@media.example,Belgique,fr\n"
+        "NEW@media.example,Espagne,en\n"
+    )
+
+    plan = contacts_import(data=data, dry_run=True)
+
+    assert [note.message for note in plan.unchanged[0].notes] == [
+        "Pays différent : le fichier indique « France », « Belgique » est conservé.",
+        "Langue préférée différent : le fichier indique « Anglais », « Français » est conservé.",
+    ]
+    assert [note.message for note in plan.created[0].notes][1:] == [
+        "Ligne 4 : pays « Espagne » ignoré, « Belgique » conservé.",
+        "Ligne 4 : langue préférée « Anglais » ignoré, « Français » conservé.",
+    ]
+
+
 def test_import_same_file_twice_is_unchanged_the_second_time():
     data = csv_bytes("Email,First name,Outlet\nsame@media.example,Sam,Radio Une\n")
     contacts_import(data=data, list_name="Radio")
@@ -164,7 +186,8 @@ def test_import_language_outside_site_languages_imports_with_default_and_warning
     assert plan.counts()["refused"] == 0
     assert [entry.notes[0].code for entry in plan.created] == ["unknown_language"] * 2
     assert plan.created[0].notes[0].message == (
-        "La langue « Deutsch » n’est pas une des langues du site ; importé en français."
+        "La langue « Deutsch » n’est pas une des langues du site ; importé avec la langue "
+        "par défaut (Français)."
     )
 
 
@@ -266,7 +289,7 @@ def test_import_command_prints_report(tmp_path, capsys):
 
     out = capsys.readouterr().out
     assert "ligne 3 refusée : « bad » n’est pas une adresse e-mail valide." in out
-    assert "1 créés, 0 mis à jour, 0 inchangés, 1 refusés" in out
+    assert "Créés : 1, mis à jour : 0, inchangés : 0, refusés : 1 " in out
     assert ContactList.objects.get(name="Press").journalists.count() == 1
 
 
@@ -314,3 +337,14 @@ def test_import_command_shows_progress_on_long_files(tmp_path, capsys):
     err = capsys.readouterr().err.splitlines()
     assert err[0] == "Vérification des lignes : 0 / 2500"
     assert err[-1] == "Enregistrement des journalistes : 2500 / 2500"
+
+
+def test_import_report_lists_at_most_fifty_new_outlets_and_counts_them_all():
+    rows = "\n".join(f"j{n}@media.example,Journal {n:03}" for n in range(60))
+
+    plan = contacts_import(data=csv_bytes(f"Email,Outlet\n{rows}\n"), dry_run=True)
+    report = plan_report(plan)
+
+    assert report["new_outlet_count"] == 60
+    assert report["new_outlets"] == [f"Journal {n:03}" for n in range(50)]
+    assert report["more_outlets"] == 10

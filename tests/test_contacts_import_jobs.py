@@ -1,6 +1,7 @@
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.core.management import call_command
 from django.db import IntegrityError
 
 from contacts.enums import ImportState
@@ -99,6 +100,28 @@ def test_contact_import_run_fails_cleanly_when_writing_fails(monkeypatch):
     assert Journalist.objects.count() == 0
 
 
+def test_contact_import_run_marks_an_unexpected_error_as_failed(monkeypatch):
+    contact_import = queued_import(b"Email\na@media.example\n")
+
+    def crash(**kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("contacts.imports.jobs.import_plan", crash)
+
+    with pytest.raises(RuntimeError):
+        contact_import_run(contact_import=contact_import)
+
+    contact_import.refresh_from_db()
+    assert contact_import.state == ImportState.FAILED
+    assert contact_import.error == (
+        "L’import s’est arrêté sur une erreur inattendue ; rien n’a été importé. "
+        "Réessayez, et prévenez l’administrateur du site si cela se reproduit."
+    )
+    assert contact_import.finished_at is not None
+    assert not storages["private"].exists(contact_import.file_path)
+    assert Journalist.objects.count() == 0
+
+
 def test_contact_import_run_twice_does_nothing_the_second_time():
     contact_import = queued_import(b"Email\na@media.example\n")
     contact_import_run(contact_import=contact_import)
@@ -133,3 +156,34 @@ def test_contact_import_move_refuses_going_back():
     contact_import.refresh_from_db()
     assert raised.value.code == "bad_state"
     assert contact_import.state == ImportState.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_contact_import_is_applied_by_the_database_worker(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    path = storages["private"].save(
+        "imports/worker", ContentFile(b"Email;Ville\nw@media.example;Gent\nbad;Gent\n")
+    )
+    contact_import = contact_import_queue(
+        file_path=path,
+        file_name="w.csv",
+        contact_list=None,
+        list_name="Worker list",
+        by=UserFactory(),
+        language="en",
+    )
+    contact_import.refresh_from_db()
+    assert contact_import.state == ImportState.QUEUED
+
+    call_command("db_worker", "--batch", "--no-reload", "--interval", "0", verbosity=0)
+
+    contact_import.refresh_from_db()
+    assert contact_import.state == ImportState.DONE
+    assert contact_import.counts == {"created": 1, "updated": 0, "unchanged": 0, "refused": 1}
+    assert contact_import.report["sections"][0]["rows"][0]["notes"] == [
+        "“bad” is not a valid email address."
+    ]
+    assert list(Journalist.objects.values_list("email", "city", "lists__name")) == [
+        ("w@media.example", "Gent", "Worker list")
+    ]
+    assert not storages["private"].exists(path)

@@ -190,6 +190,7 @@ def test_journalist_erase_anonymises_keeps_row_and_hash():
     assert erased.lists.count() == 0
     assert Journalist.objects.count() == 1
     assert Suppression.objects.get().email_hash == email_digest("erase.me@media.example")
+    assert str(erased) == f"Journaliste effacé·e n° {journalist.pk}"
 
 
 def test_journalist_erase_twice_is_refused():

@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from press import permissions
+from press.enums import ReleaseStatus
 from press.mailings.enums import DeliveryState, MailingState
 from press.mailings.sending import _claim_batch, _freeze, mailing_send
 from press.models import Delivery, Mailing
@@ -190,6 +191,15 @@ def test_admin_send_page_explains_why_nobody_would_receive_it(officer_client, ev
     assert mailing.state == MailingState.DRAFT
 
 
+def test_admin_send_page_warns_that_a_draft_release_has_no_newsroom_page_yet(officer_client, event):
+    draft = MailingFactory(event=event, release=bilingual_release(status=ReleaseStatus.DRAFT))
+    published = MailingFactory(event=event)
+    warning = "The release is not on the newsroom yet"
+
+    assert warning in officer_client.get(change_url(draft, "send/")).content.decode()
+    assert warning not in officer_client.get(change_url(published, "send/")).content.decode()
+
+
 def test_admin_cancels_a_scheduled_mailing(officer_client, event):
     mailing = MailingFactory(event=event, state=MailingState.SCHEDULED, scheduled_at=timezone.now())
 
@@ -232,7 +242,10 @@ def test_admin_report_totals_per_language_and_outlet_kind(officer_client, event)
         ("Newspaper", 0),
         ("Radio", 1),
     ]
-    assert response.content.decode().count('<tr class="delivery') == 3
+    html = response.content.decode()
+    assert html.count('<tr class="delivery') == 3
+    assert html.index("By language</th>") < html.index('<th scope="row">English</th>')
+    assert html.index("By outlet kind</th>") < html.index('<th scope="row">Newspaper</th>')
 
 
 def test_admin_report_queries_do_not_grow_with_rows(
@@ -265,7 +278,12 @@ def test_admin_mailing_list_queries_do_not_grow_with_rows(
     with django_assert_num_queries(len(one.captured_queries)):
         response = officer_client.get("/admin/press/mailing/")
 
-    assert response.content.decode().count('<progress max="2" value="2">') == 5
+    assert (
+        response.content.decode().count(
+            '<progress max="2" value="2" title="2 / 2"></progress> 100%'
+        )
+        == 5
+    )
 
 
 def test_admin_exports_the_report_to_xlsx(officer_client, event):
@@ -322,8 +340,22 @@ def test_admin_sent_mailing_is_read_only(officer_client, event):
 
     mailing.refresh_from_db()
     assert mailing.sender_name == "Press office"
-    assert response.status_code in (200, 302)
+    assert response.status_code == 302
     assert officer_client.post(change_url(mailing, "delete/"), {"post": "yes"}).status_code == 403
+
+
+def test_admin_sent_mailing_page_offers_no_save_buttons(officer_client, event):
+    sent = MailingFactory(event=event, state=MailingState.SENT)
+    draft = MailingFactory(event=event)
+
+    sent_page = officer_client.get(change_url(sent)).content.decode()
+    draft_page = officer_client.get(change_url(draft)).content.decode()
+
+    assert 'name="_save"' not in sent_page
+    assert 'name="_continue"' not in sent_page
+    assert 'name="_addanother"' not in sent_page
+    assert 'name="_save"' in draft_page
+    assert "data-confirm=" in draft_page
 
 
 def test_journalist_page_lists_the_mailings_received(officer_client, event):

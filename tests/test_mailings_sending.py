@@ -146,6 +146,23 @@ def test_mailing_send_sets_one_click_unsubscribe_headers(event):
     assert len(delivery.token) == 32
 
 
+def test_mailing_send_keeps_the_unsubscribe_header_a_plain_url_over_smtp(event):
+    contact_list, (journalist,) = audience("fr")
+    mailing = MailingFactory(lists=[contact_list], event=event, reply_to="presse@event.example")
+
+    mailing_send(mailing=mailing)
+
+    token = mailing.deliveries.get().token
+    (message,) = mail.outbox
+    raw = message.message().as_bytes().decode()
+    assert (
+        f"List-Unsubscribe: <http://127.0.0.1:8000/fr/mailings/unsubscribe/{token}/>, "
+        f"<mailto:presse@event.example?subject=unsubscribe%20{token}>\n"
+    ) in raw
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click\n" in raw
+    assert "=?utf-8?" not in raw.split("\n\n", 1)[0]
+
+
 def test_mailing_send_writes_a_real_text_part(event):
     contact_list, (journalist,) = audience("en", first_name="Ada", last_name="Lovelace")
     mailing = MailingFactory(lists=[contact_list], event=event, message={"en": "A note & more"})
@@ -177,7 +194,7 @@ def test_mailing_send_escapes_names_in_html(event):
 
 
 def test_mailing_send_shows_the_embargo_first(event):
-    release = ReleaseFactory(embargo_until=timezone.now() + dt.timedelta(days=2))
+    release = ReleaseFactory(embargo_until=dt.datetime(2099, 1, 15, 9, 0, tzinfo=dt.UTC))
     ReleaseVersionFactory(release=release, language="en", title="Embargoed news")
     contact_list, _journalists = audience("en")
     mailing = MailingFactory(lists=[contact_list], release=release, event=event)
@@ -185,9 +202,13 @@ def test_mailing_send_shows_the_embargo_first(event):
     mailing_send(mailing=mailing)
 
     (message,) = mail.outbox
-    assert message.subject.startswith("EMBARGO until ")
-    assert message.subject.endswith(": Embargoed news")
-    assert message.body.startswith("EMBARGO: not to be published before ")
+    assert message.subject == "EMBARGO until Jan. 15, 2099, 10 a.m. CET: Embargoed news"
+    assert message.body.startswith(
+        "EMBARGO: not to be published before Jan. 15, 2099, 10 a.m. CET\n\n"
+    )
+    html = message.alternatives[0].content
+    assert "EMBARGO: not to be published before Jan. 15, 2099, 10 a.m. CET" in html
+    assert html.index("EMBARGO:") < html.index("Embargoed news</div>")
 
 
 def test_mailing_recipients_counts_languages_and_exclusions(event):
@@ -497,5 +518,5 @@ def test_mailing_send_writes_the_interface_text_in_the_recipient_language(event)
 
     body = mail.outbox[0].body
     assert body.startswith("Bonjour Léa Dubois,\n")
-    assert "Le lire sur la salle de presse: http://127.0.0.1:8000/fr/" in body
-    assert "Se désabonner: http://127.0.0.1:8000/fr/mailings/unsubscribe/" in body
+    assert "Le lire sur la salle de presse : http://127.0.0.1:8000/fr/" in body
+    assert "Se désabonner : http://127.0.0.1:8000/fr/mailings/unsubscribe/" in body

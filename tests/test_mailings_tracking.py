@@ -2,21 +2,27 @@
 documented payloads."""
 
 import base64
+import datetime as dt
 import json
 
 import pytest
+from anymail.backends.test import EmailBackend as AnymailTestBackend
+from django.core import mail
+from django.test import Client
 from django.utils import translation
 
 from contacts.enums import SuppressionReason
 from contacts.journalists import journalist_erase, journalist_export_personal_data
 from press.mailings.enums import DeliveryState
-from tests.factories import JournalistFactory
-from tests.factories.mailings import DeliveryFactory
+from press.mailings.sending import mailing_send
+from tests.factories import ContactListFactory, JournalistFactory
+from tests.factories.mailings import DeliveryFactory, MailingFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = "/anymail/postmark/tracking/"
 MESSAGE_ID = "883953f4-6105-42a2-a16a-77a8eac79483"
+DELIVERED_AT = dt.datetime(2019, 11, 5, 16, 33, 54, 907025, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -236,6 +242,62 @@ def test_webhook_ignores_an_unknown_message(client, delivery):
     assert response.status_code == 200
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.SENT
+
+
+class EarlyEventBackend(AnymailTestBackend):
+    """anymail's test backend whose provider reports "delivered" before the sending
+    batch has stored the message ids, as a fast provider can."""
+
+    def send_messages(self, email_messages):
+        sent = super().send_messages(email_messages)
+        for message in email_messages:
+            payload = delivery_event(str(mail.outbox.index(message)))
+            payload["Metadata"] = message.metadata
+            assert post(Client(), payload).status_code == 200
+        return sent
+
+
+def test_webhook_event_before_the_batch_is_recorded_is_kept(event, settings):
+    settings.MAILERS = {"default": {"BACKEND": "tests.test_mailings_tracking.EarlyEventBackend"}}
+    contact_list = ContactListFactory()
+    journalists = [JournalistFactory(language="fr") for _ in range(3)]
+    for journalist in journalists:
+        journalist.lists.add(contact_list)
+    mailing = MailingFactory(lists=[contact_list], event=event)
+
+    mailing_send(mailing=mailing, batch_size=2)
+
+    assert list(
+        mailing.deliveries.order_by("pk").values_list("state", "message_id", "delivered_at")
+    ) == [(DeliveryState.DELIVERED, str(index), DELIVERED_AT) for index in range(3)]
+
+
+def test_webhook_event_corrects_a_delivery_left_interrupted_by_a_killed_worker(client, event):
+    interrupted = DeliveryFactory(
+        mailing__event=event, state=DeliveryState.INTERRUPTED, message_id=""
+    )
+    payload = delivery_event("provider-id-1")
+    payload["Metadata"] = {"mailing": str(interrupted.mailing.pk), "delivery": str(interrupted.pk)}
+
+    assert post(client, payload).status_code == 200
+
+    interrupted.refresh_from_db()
+    assert (interrupted.state, interrupted.message_id, interrupted.delivered_at) == (
+        DeliveryState.DELIVERED,
+        "provider-id-1",
+        DELIVERED_AT,
+    )
+
+
+def test_webhook_metadata_never_takes_over_a_delivery_with_a_message_id(client, delivery):
+    other = DeliveryFactory(mailing=delivery.mailing, message_id="another-message")
+    payload = delivery_event("unknown-message")
+    payload["Metadata"] = {"mailing": str(delivery.mailing.pk), "delivery": str(other.pk)}
+
+    assert post(client, payload).status_code == 200
+
+    other.refresh_from_db()
+    assert (other.state, other.message_id) == (DeliveryState.SENT, "another-message")
 
 
 def test_webhook_is_refused_without_a_configured_secret(client, delivery, settings):

@@ -80,6 +80,16 @@ def test_unsubscribe_with_a_guessed_token_changes_nothing(client, delivery):
     assert delivery.journalist.suppressed_at is None
 
 
+def test_unsubscribe_with_an_unknown_link_explains_in_the_link_language(client, event):
+    response = client.get("/fr/mailings/unsubscribe/cut-off-link/")
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<html lang="fr">' in html
+    assert "Ce lien de désabonnement n'est pas valide" in html
+    assert f'<a href="mailto:{event.press_email}">{event.press_email}</a>' in html
+
+
 def test_unsubscribe_token_only_reaches_its_own_journalist(client, delivery, event):
     other = DeliveryFactory(mailing=delivery.mailing)
 

@@ -335,3 +335,21 @@ def test_media_kit_of_a_draft_is_not_found(client):
     AttachmentFactory(release=release)
 
     assert client.get(url("newsroom:media_kit", "en", pk=release.pk)).status_code == 404
+
+
+def test_newsroom_index_cards_show_the_thumbnail_not_the_full_image(client):
+    release = ReleaseFactory(featured_image=photo_file("une.jpg", size=(1600, 900)))
+    ReleaseVersionFactory(release=release, language="en", slug="une")
+
+    html = client.get("/en/").content.decode()
+
+    assert f'class="release-card-image" src="{release.featured_thumbnail.url}"' in html
+    assert release.featured_image.url not in html
+
+
+def test_release_page_prints_its_source_address(client):
+    ReleaseVersionFactory(language="en", slug="summit")
+
+    html = client.get("/en/releases/summit/").content.decode()
+
+    assert '<p class="print-only source">Source: http://testserver/en/releases/summit/</p>' in html

@@ -304,3 +304,14 @@ def test_release_change_page_offers_previews_and_the_allowed_actions(officer_cli
     assert f'href="/admin/press/release/{published.pk}/schedule/"' not in html
     assert [name for name, _label in draft_page.context["transitions"]] == ["publish"]
     assert f'href="/admin/press/release/{draft.pk}/schedule/"' in draft_page.content.decode()
+
+
+def test_release_change_page_links_to_a_new_mailing_of_this_release(officer_client):
+    release = ReleaseVersionFactory(language="en").release
+    empty = ReleaseFactory(status=ReleaseStatus.DRAFT, publish_at=None)
+
+    html = officer_client.get(f"/admin/press/release/{release.pk}/change/").content.decode()
+    empty_html = officer_client.get(f"/admin/press/release/{empty.pk}/change/").content.decode()
+
+    assert f'href="/admin/press/mailing/add/?release={release.pk}"' in html
+    assert "/admin/press/mailing/add/?release=" not in empty_html

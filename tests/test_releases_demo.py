@@ -43,3 +43,13 @@ def test_demo_attachments_are_added_once():
     call_command("seed_demo", stdout=io.StringIO())
 
     assert list(Attachment.objects.values_list("pk", "file")) == first
+
+
+def test_demo_featured_image_has_its_list_thumbnail():
+    call_command("seed_demo", stdout=io.StringIO())
+
+    featured = Release.objects.exclude(featured_image="").get()
+
+    assert featured.featured_thumbnail.name.endswith("/bruxelles-conference.jpg")
+    with featured.featured_thumbnail.open("rb") as stored, Image.open(stored) as image:
+        assert (image.format, image.width) == ("JPEG", 480)

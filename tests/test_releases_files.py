@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -137,7 +139,7 @@ def test_image_check_refuses_a_decompression_bomb(monkeypatch):
             SimpleUploadedFile("huge.png", image_bytes(size=(200, 200), format="PNG"))
         )
 
-    assert error.value.code == "not_an_image"
+    assert error.value.code == "too_many_pixels"
 
 
 @pytest.mark.django_db
@@ -191,3 +193,65 @@ def test_attachment_model_validation_refuses_a_fake_pdf():
         attachment.full_clean()
 
     assert list(error.value.message_dict) == ["file"]
+
+
+def _png_claiming(size) -> SimpleUploadedFile:
+    # A one-bit image compresses to a few kilobytes whatever its size in pixels.
+    out = io.BytesIO()
+    Image.new("1", size).save(out, "PNG")
+    return SimpleUploadedFile("huge.png", out.getvalue(), content_type="image/png")
+
+
+def test_attachment_check_refuses_an_image_over_the_pixel_limit_from_its_header():
+    upload = _png_claiming((10_000, 6_100))
+
+    with pytest.raises(ValidationError) as caught:
+        uploads.attachment_check(upload)
+
+    assert caught.value.code == "too_many_pixels"
+    assert caught.value.messages == ["This image is 10000×6100 pixels; the limit is 60 megapixels."]
+
+
+def test_image_open_checked_refuses_a_decompression_bomb_before_decoding():
+    upload = _png_claiming((2_000, 1_500))
+
+    with pytest.raises(ValidationError) as caught:
+        uploads.image_open_checked(upload, max_pixels=1_000_000)
+
+    assert caught.value.code == "too_many_pixels"
+
+
+def test_image_open_checked_refuses_a_format_not_asked_for():
+    upload = SimpleUploadedFile("photo.png", image_bytes(format="PNG"))
+
+    with pytest.raises(ValidationError) as caught:
+        uploads.image_open_checked(upload, formats={"JPEG"})
+
+    assert caught.value.code == "not_an_image"
+    assert caught.value.messages == ["This file is not an image Presse can read (JPEG)."]
+
+
+def test_image_without_metadata_drops_exif_and_keeps_the_pixels():
+    exif = Image.Exif()
+    exif[0x010F] = "Camera maker"  # Make
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (200, 30, 30)).save(out, "JPEG", exif=exif)
+    image = uploads.image_open_checked(SimpleUploadedFile("p.jpg", out.getvalue()))
+
+    cleaned = uploads.image_without_metadata(image, format="JPEG")
+
+    with Image.open(io.BytesIO(cleaned)) as result:
+        assert (result.format, result.size, dict(result.getexif())) == ("JPEG", (640, 480), {})
+
+
+@pytest.mark.django_db
+def test_release_featured_image_gets_a_thumbnail_for_the_list():
+    release = ReleaseFactory(featured_image=photo_file("une.jpg", size=(1600, 900)))
+
+    with release.featured_thumbnail.open("rb") as stored, Image.open(stored) as thumbnail:
+        assert (thumbnail.format, thumbnail.size) == ("JPEG", (480, 270))
+    assert release.featured_thumbnail.name.endswith("/une.jpg")
+
+    release.featured_image = ""
+    release.save()
+    assert release.featured_thumbnail.name == ""

@@ -18,7 +18,7 @@ def row_counts():
 def test_seed_demo_builds_a_believable_office():
     call_command("seed_demo", stdout=io.StringIO())
     counts = row_counts()
-    assert counts["press.Event"] == 1
+    assert counts["press.Event"] == 2
     assert counts["contacts.Outlet"] >= 30
     assert counts["contacts.Journalist"] >= 150
     assert counts["contacts.ContactList"] == 3
@@ -26,6 +26,32 @@ def test_seed_demo_builds_a_believable_office():
     from contacts.models import Journalist
 
     assert set(Journalist.objects.values_list("language", flat=True)) == {"fr", "en"}
+
+
+def test_seed_demo_has_the_2024_edition_and_an_open_next_one():
+    from press.events import current_event
+    from press.models import BadgeRequest, Event
+
+    call_command("seed_demo", stdout=io.StringIO())
+    brussels = Event.objects.get(slug="brussels-2024")
+    assert (brussels.starts_on.isoformat(), brussels.ends_on.isoformat()) == (
+        "2024-03-20",
+        "2024-03-22",
+    )
+    assert brussels.city == "Bruxelles"
+    upcoming = current_event()
+    assert upcoming.slug == "lisboa-2027"
+    assert upcoming.accreditation_is_open() is True
+    for event in (brussels, upcoming):
+        states = set(BadgeRequest.objects.filter(event=event).values_list("state", flat=True))
+        assert states == {
+            "submitted",
+            "approved",
+            "waitlisted",
+            "rejected",
+            "withdrawn",
+            "cancelled",
+        }
 
 
 def test_seed_demo_twice_changes_nothing():

@@ -72,7 +72,8 @@ def contact_import_queue(
 
 def contact_import_run(*, contact_import: ContactImport) -> ContactImport:
     """Read, check and apply a queued import all-or-nothing, keeping its progress and
-    report; the kept file is deleted whatever happens. An import no longer queued is
+    report; the kept file is deleted whatever happens, and an unexpected error marks it
+    failed before it is raised again. An import no longer queued is
     left alone (a task that runs twice does nothing the second time)."""
     if contact_import.state != ImportState.QUEUED:
         return contact_import
@@ -93,6 +94,17 @@ def contact_import_run(*, contact_import: ContactImport) -> ContactImport:
                     "was imported. Upload the file again."
                 ),
             )
+        except Exception:
+            # Whatever went wrong, the status page must stop waiting; the worker logs it.
+            contact_import_move(
+                contact_import=contact_import,
+                to=ImportState.FAILED,
+                error=_(
+                    "The import stopped on an unexpected error; nothing was imported. "
+                    "Try again, and tell the site's administrator if it happens again."
+                ),
+            )
+            raise
         finally:
             if contact_import.file_path:
                 storage.delete(contact_import.file_path)

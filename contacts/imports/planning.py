@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from contacts.cleaning import (
     country_normalise,
@@ -181,9 +182,9 @@ def _row_values(
                     "unknown_language",
                     _(
                         "Language “%(value)s” is not one of the site's languages; "
-                        "imported as %(default)s."
+                        "imported with the default language (%(default)s)."
                     )
-                    % {"value": language_text, "default": str(default_name).lower()},
+                    % {"value": language_text, "default": default_name},
                 )
             )
     phone = phone_normalise(cell("phone"), country=values.get("country", ""))
@@ -196,6 +197,15 @@ def _row_values(
         if kind:
             values["outlet_kind"] = _outlet_kind(kind, kinds)
     return values, notes
+
+
+def _shown(name: str, value) -> str:
+    """A value as a press officer reads it in a report: country and language names."""
+    if name == "country" and value:
+        return str(countries.name(str(value))) or str(value)
+    if name == "language" and value:
+        return str(dict(settings.LANGUAGES).get(value, value))
+    return str(value)
 
 
 def _same(a, b) -> bool:
@@ -223,8 +233,8 @@ def _merge(entry: Entry, values: dict, row_number: int) -> None:
                     % {
                         "row": row_number,
                         "field": _field_label(name),
-                        "value": value,
-                        "kept": kept,
+                        "value": _shown(name, value),
+                        "kept": _shown(name, kept),
                     },
                 )
             )
@@ -360,8 +370,8 @@ def _compare(entry: Entry, journalist: Journalist, outlets: dict[str, Outlet]) -
                     _("%(field)s differs: the file says “%(value)s”, kept “%(current)s”.")
                     % {
                         "field": _field_label(name).capitalize(),
-                        "value": value,
-                        "current": current,
+                        "value": _shown(name, value),
+                        "current": _shown(name, current),
                     },
                 )
             )

@@ -3,8 +3,10 @@ ContactImport after a background import."""
 
 from contacts.imports.planning import ImportPlan
 
-# How many rows of each kind a report lists; its counts are always complete.
+# How many rows of each kind (and new outlets) a report lists; its counts are always
+# complete.
 REPORT_ROWS = 300
+REPORT_OUTLETS = 50
 
 
 def plan_report(plan: ImportPlan, *, limit: int = REPORT_ROWS) -> dict:
@@ -44,7 +46,9 @@ def plan_report(plan: ImportPlan, *, limit: int = REPORT_ROWS) -> dict:
         "counts": plan.counts(),
         "blank_rows": plan.blank_rows,
         "list_name": plan.list_name,
-        "new_outlets": [outlet.name for outlet in plan.new_outlets],
+        "new_outlets": [outlet.name for outlet in plan.new_outlets[:REPORT_OUTLETS]],
+        "new_outlet_count": len(plan.new_outlets),
+        "more_outlets": max(0, len(plan.new_outlets) - REPORT_OUTLETS),
         "unknown_columns": plan.columns.unknown,
         "repeated_columns": plan.columns.repeated,
         "sections": sections,

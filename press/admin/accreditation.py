@@ -23,7 +23,7 @@ from press.accreditation import (
     invitation_states,
     move_is_allowed,
 )
-from press.accreditation_export import (
+from press.accreditation.export import (
     accreditation_headers,
     accreditation_queryset,
     accreditation_rows,
@@ -169,15 +169,19 @@ class TransitionInline(admin.TabularInline):
 class BadgeRequestAdmin(admin.ModelAdmin):
     change_form_template = "admin/press/badgerequest/change_form.html"
     change_list_template = "admin/press/badgerequest/change_list.html"
+
+    class Media:
+        css = {"all": ["press/css/admin-accreditation.css"]}
+
+    # The state comes right after the name, so that a reviewer sees it without
+    # scrolling; the outlet's kind and country share its cell.
     list_display = [
         "thumbnail",
         "name",
-        "outlet_name",
-        "outlet_country",
-        "outlet_kind",
+        "state",
+        "outlet_column",
         "role",
         "days_attending",
-        "state",
         "flags",
         "submitted_at",
     ]
@@ -196,7 +200,6 @@ class BadgeRequestAdmin(admin.ModelAdmin):
     date_hierarchy = "submitted_at"
     actions = ["approve_selected", "waitlist_selected", "reject_selected", "export_selected"]
     inlines = [TransitionInline]
-    filter_horizontal = ["field_visits"]
     readonly_fields = [
         "event",
         "state",
@@ -217,8 +220,9 @@ class BadgeRequestAdmin(admin.ModelAdmin):
         "press_card_number",
         "press_card_country",
         "days_attending",
+        "visits",
         "interview_requests",
-        "equipment",
+        "equipment_list",
         "accessibility_needs",
         "language",
         "invitation",
@@ -260,9 +264,9 @@ class BadgeRequestAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "days_attending",
-                    "field_visits",
+                    "visits",
                     "interview_requests",
-                    "equipment",
+                    "equipment_list",
                     "accessibility_needs",
                 ]
             },
@@ -324,6 +328,23 @@ class BadgeRequestAdmin(admin.ModelAdmin):
     def name(self, obj):
         return f"{obj.last_name.upper()} {obj.first_name}"
 
+    @admin.display(description=_("outlet"), ordering="outlet_name")
+    def outlet_column(self, obj):
+        return format_html(
+            '{}<br><span class="badge-outlet-detail">{} · {}</span>',
+            obj.outlet_name,
+            obj.get_outlet_kind_display(),
+            obj.outlet_country.name,
+        )
+
+    @admin.display(description=_("field visits"))
+    def visits(self, obj):
+        return ", ".join(visit.display_name() for visit in obj.field_visits.all()) or "—"
+
+    @admin.display(description=_("technical equipment"))
+    def equipment_list(self, obj):
+        return ", ".join(obj.equipment_labels()) or "—"
+
     @admin.display(description=_("days attending"))
     def days_attending(self, obj):
         return ", ".join(formats.date_format(day, "D j") for day in obj.attending_days()) or "—"
@@ -350,32 +371,22 @@ class BadgeRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("documents"))
     def documents_preview(self, obj):
-        parts = []
         labels = {"photo": _("photo"), "press_card": _("press card"), "letter": _("letter")}
+        parts = []
         for kind, file in obj.documents().items():
-            url = file_url(obj, kind)
             if _is_image(file.name):
-                parts.append(
-                    format_html(
-                        '<figure class="badge-document"><a href="{}" target="_blank" '
-                        'rel="noopener"><img src="{}" alt="{}" style="max-width:240px;'
-                        'max-height:300px"></a><figcaption>{}</figcaption></figure>',
-                        url,
-                        url,
-                        labels[kind],
-                        labels[kind],
-                    )
-                )
+                shown = format_html('<img src="{}" alt="{}">', file_url(obj, kind), labels[kind])
             else:
-                parts.append(
-                    format_html(
-                        '<figure class="badge-document"><a href="{}" target="_blank" '
-                        'rel="noopener">{} (PDF)</a><figcaption>{}</figcaption></figure>',
-                        url,
-                        labels[kind],
-                        labels[kind],
-                    )
+                shown = format_html("{} (PDF)", labels[kind])
+            parts.append(
+                format_html(
+                    '<figure class="badge-document"><a href="{}" target="_blank" '
+                    'rel="noopener">{}</a><figcaption>{}</figcaption></figure>',
+                    file_url(obj, kind),
+                    shown,
+                    labels[kind],
                 )
+            )
         if not parts:
             return _("No document held.")
         return format_html_join("", "{}", ((p,) for p in parts))
@@ -493,6 +504,10 @@ class BadgeRequestAdmin(admin.ModelAdmin):
                 if move_is_allowed(obj.state, to_state)
             ]
             context["can_decide"] = self.has_change_permission(request, obj)
+        # Every field is read-only: decisions go through the decision form alone.
+        context.update(
+            show_save=False, show_save_and_continue=False, show_save_and_add_another=False
+        )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
@@ -517,6 +532,9 @@ class JournalistBadgeRequestInline(admin.TabularInline):
     fields = ["event", "state", "outlet_name", "role", "submitted_at", "decided_at"]
     readonly_fields = fields
     verbose_name_plural = _("badge requests")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("event")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -52,20 +52,27 @@ from press.translated import content_languages, language_name
 REPORT_PAGE_SIZE = 100
 
 
-class MailingForm(forms.ModelForm):
-    languages = forms.MultipleChoiceField(
-        label=_("Languages"),
-        choices=settings.LANGUAGES,
+def _ticked(label, choices, help_text) -> forms.MultipleChoiceField:
+    """A recipient filter as checkboxes; none ticked means no filter."""
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Only journalists who prefer these languages (none ticked: all)."),
+        help_text=help_text,
     )
-    outlet_kinds = forms.MultipleChoiceField(
-        label=_("Outlet kinds"),
-        choices=OutletKind.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Only journalists of these kinds of outlet (none ticked: all)."),
+
+
+class MailingForm(forms.ModelForm):
+    languages = _ticked(
+        _("Languages"),
+        settings.LANGUAGES,
+        _("Only journalists who prefer these languages (none ticked: all)."),
+    )
+    outlet_kinds = _ticked(
+        _("Outlet kinds"),
+        OutletKind.choices,
+        _("Only journalists of these kinds of outlet (none ticked: all)."),
     )
 
     class Meta:
@@ -208,11 +215,12 @@ class MailingAdmin(admin.ModelAdmin):
         if not mailing.delivery_total:
             return "—"
         return format_html(
-            '<progress max="{}" value="{}"></progress> {} / {}',
+            '<progress max="{}" value="{}" title="{} / {}"></progress> {}%',
             mailing.delivery_total,
             mailing.delivery_done,
             mailing.delivery_done,
             mailing.delivery_total,
+            round(100 * mailing.delivery_done / mailing.delivery_total),
         )
 
     # Extra pages --------------------------------------------------------------------
@@ -332,6 +340,13 @@ class MailingAdmin(admin.ModelAdmin):
             form=form,
             problem=problem,
             summary=mailing_recipients(mailing=mailing),
+            # An embargoed release is hidden on purpose and the email says so; a draft
+            # or later publication means a "read it in the newsroom" link that 404s.
+            release_not_public=bool(
+                mailing.release
+                and not mailing.release.is_public()
+                and not mailing.release.is_embargoed()
+            ),
             media=self.media + form.media,
         )
         return TemplateResponse(request, "admin/press/mailing/send.html", context)
@@ -415,6 +430,11 @@ class MailingAdmin(admin.ModelAdmin):
                 summary=mailing_recipients(mailing=mailing) if mailing.is_editable else None,
                 progress=mailing_progress(mailing=mailing),
             )
+            if not mailing.is_editable:
+                # Nothing to save once it has left: no save buttons to wonder about.
+                extra_context.update(
+                    show_save=False, show_save_and_continue=False, show_save_and_add_another=False
+                )
         return super().change_view(request, object_id, form_url, extra_context)
 
 

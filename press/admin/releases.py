@@ -262,6 +262,15 @@ class ReleaseAdmin(admin.ModelAdmin):
     def _change_url(self, release):
         return reverse("admin:press_release_change", args=[release.pk])
 
+    def _done(self, request, release) -> HttpResponseRedirect:
+        """Say where the release now stands and go back to its page."""
+        self.message_user(
+            request,
+            _("%(release)s: %(state)s.") % {"release": release, "state": release_state(release)},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(self._change_url(release))
+
     def transition_view(self, request, pk, action):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
@@ -273,14 +282,8 @@ class ReleaseAdmin(admin.ModelAdmin):
             function(release=release, by=request.user)
         except ReleaseError as error:
             self.message_user(request, error.message, messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                _("%(release)s: %(state)s.")
-                % {"release": release, "state": release_state(release)},
-                messages.SUCCESS,
-            )
-        return HttpResponseRedirect(self._change_url(release))
+            return HttpResponseRedirect(self._change_url(release))
+        return self._done(request, release)
 
     def schedule_view(self, request, pk):
         release = self._release_for_change(request, pk)
@@ -293,13 +296,7 @@ class ReleaseAdmin(admin.ModelAdmin):
             except ReleaseError as error:
                 form.add_error("publish_at", error.message)
             else:
-                self.message_user(
-                    request,
-                    _("%(release)s: %(state)s.")
-                    % {"release": release, "state": release_state(release)},
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(self._change_url(release))
+                return self._done(request, release)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -328,6 +325,10 @@ class ReleaseAdmin(admin.ModelAdmin):
                 for code in release.languages()
             ]
             extra_context["may_change"] = self.has_change_permission(request, release)
+            if release.versions.exists() and request.user.has_perm("press.add_mailing"):
+                extra_context["mailing_url"] = (
+                    reverse("admin:press_mailing_add") + f"?release={release.pk}"
+                )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _apply(self, request, queryset, function):

@@ -1,4 +1,4 @@
-"""Demo accreditation: the 2024 field visits, badge collection details, and badge
+"""Demo accreditation: field visits, badge collection details, and badge
 requests in every state with generated photos. Idempotent: requests are looked up by
 (event, email). Rows are written directly, without the emails the domain would send."""
 
@@ -23,6 +23,7 @@ from press.models.accreditation import (
 
 State = BadgeRequestState
 
+# (name, description, day of the event (0 = first), hour, places)
 FIELD_VISITS = [
     (
         {
@@ -34,7 +35,8 @@ FIELD_VISITS = [
             "des usagers.",
             "en": "Guided by the harm-reduction team. No photographs of service users.",
         },
-        dt.datetime(2024, 3, 21, 14, 0, tzinfo=BRUSSELS),
+        1,
+        14,
         8,
     ),
     (
@@ -43,13 +45,15 @@ FIELD_VISITS = [
             "fr": "Présentation de la salle de gestion de crise de la Région.",
             "en": "A look at the Region's crisis management room.",
         },
-        dt.datetime(2024, 3, 21, 10, 0, tzinfo=BRUSSELS),
+        1,
+        10,
         12,
     ),
     (
         {"fr": "Patrouille de prévention de nuit", "en": "Night-time prevention patrol"},
         {"fr": "Avec les gardiens de la paix.", "en": "With the city's street wardens."},
-        dt.datetime(2024, 3, 20, 21, 0, tzinfo=BRUSSELS),
+        0,
+        21,
         6,
     ),
 ]
@@ -94,12 +98,12 @@ def seed_accreditation(event: Event) -> dict:
         event=event,
         defaults={
             "badge_pickup_place": {
-                "fr": "l'accueil presse, entrée Mont des Arts",
-                "en": "the press desk, Mont des Arts entrance",
+                "fr": "l'accueil presse, à l'entrée principale du centre de congrès",
+                "en": "the press desk at the main entrance of the conference centre",
             },
             "badge_pickup_hours": {
-                "fr": "Du 20 au 22 mars, de 8 h à 18 h.",
-                "en": "20 to 22 March, 8 am to 6 pm.",
+                "fr": "Chaque jour de la conférence, de 8 h à 18 h.",
+                "en": "Every day of the conference, 8 am to 6 pm.",
             },
             "practical_information": {
                 "fr": "Salle de presse au niveau -1, wifi et casiers disponibles.",
@@ -108,7 +112,10 @@ def seed_accreditation(event: Event) -> dict:
         },
     )
     visits = []
-    for name, description, starts_at, capacity in FIELD_VISITS:
+    for name, description, day, hour, capacity in FIELD_VISITS:
+        starts_at = dt.datetime.combine(
+            event.starts_on + dt.timedelta(days=day), dt.time(hour), tzinfo=BRUSSELS
+        )
         visit, _created = FieldVisit.objects.get_or_create(
             event=event,
             name=name,
@@ -136,7 +143,10 @@ def _request_create(event, journalist, spec, index, visits, reviewer):
     outlet_name, outlet_kind, outlet_country = outlet.name, outlet.kind, outlet.country.code
     if index == 8:
         outlet, (outlet_name, outlet_kind, outlet_country) = None, UNKNOWN_OUTLET
-    submitted = dt.datetime(2024, 1, 20, 9, 0, tzinfo=BRUSSELS) + dt.timedelta(days=index * 2)
+    opened = event.accreditation_opens_at or dt.datetime.combine(
+        event.starts_on - dt.timedelta(days=60), dt.time(9), tzinfo=BRUSSELS
+    )
+    submitted = opened + dt.timedelta(days=5 + index // 3, hours=index % 3)
     badge_request = BadgeRequest(
         event=event,
         journalist=journalist,
@@ -152,7 +162,7 @@ def _request_create(event, journalist, spec, index, visits, reviewer):
         outlet_kind=outlet_kind,
         outlet_country=outlet_country or "BE",
         role=role,
-        press_card_number=f"{outlet_country or 'BE'}-{2024000 + index}",
+        press_card_number=f"{outlet_country or 'BE'}-{event.starts_on.year * 1000 + index}",
         press_card_country=outlet_country or "BE",
         days=[(event.starts_on + dt.timedelta(days=d)).isoformat() for d in day_offsets],
         equipment=["camera"] if role in ("photographer", "camera") else [],
@@ -163,7 +173,7 @@ def _request_create(event, journalist, spec, index, visits, reviewer):
     badge_request.photo.save("photo.jpg", demo_photo(initials, index), save=False)
     badge_request.press_card.save("press-card.pdf", ContentFile(DEMO_PDF), save=False)
     if state != State.SUBMITTED:
-        badge_request.decided_at = submitted + dt.timedelta(days=3)
+        badge_request.decided_at = submitted + dt.timedelta(days=1)
         badge_request.decided_by = reviewer if state != State.WITHDRAWN else None
         badge_request.decision_note = note
     badge_request.save()

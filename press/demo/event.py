@@ -1,6 +1,8 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from press.models import Event
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -27,6 +29,41 @@ def seed_event() -> Event:
             "accreditation_opens_at": dt.datetime(2024, 1, 15, 9, 0, tzinfo=BRUSSELS),
             "accreditation_closes_at": dt.datetime(2024, 3, 15, 18, 0, tzinfo=BRUSSELS),
             "press_capacity": 120,
+            "per_outlet_limit": 3,
+        },
+    )
+    return event
+
+
+NEXT_SLUG = "lisboa-2027"
+
+
+def seed_next_edition() -> Event:
+    """The next edition, three years on, with accreditation open when the demo is first
+    loaded, so that the request form, status pages and review queue can be tried."""
+    today = timezone.localdate()
+    starts_on = today + dt.timedelta(days=120)
+    opens_at = dt.datetime.combine(today - dt.timedelta(days=21), dt.time(9), tzinfo=BRUSSELS)
+    closes_at = dt.datetime.combine(starts_on - dt.timedelta(days=5), dt.time(18), tzinfo=BRUSSELS)
+    event, _created = Event.objects.get_or_create(
+        slug=NEXT_SLUG,
+        defaults={
+            "name": {
+                "fr": "Sécurité, démocratie et villes — Lisbonne 2027",
+                "en": "Security, Democracy and Cities — Lisbon 2027",
+            },
+            "starts_on": starts_on,
+            "ends_on": starts_on + dt.timedelta(days=2),
+            "venue": "Centro de Congressos de Lisboa",
+            "address": "Praça das Indústrias, 1300-307 Lisboa",
+            "city": "Lisboa",
+            "country": "PT",
+            "website": "https://conference.example.org",
+            "press_email": "presse@conference.example.org",
+            "press_phone": "+32 2 555 01 24",
+            "accreditation_opens_at": opens_at,
+            "accreditation_closes_at": closes_at,
+            "press_capacity": 150,
             "per_outlet_limit": 3,
         },
     )

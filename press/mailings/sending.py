@@ -6,8 +6,10 @@ into Delivery rows (pending). A run claims a batch of pending rows and marks the
 records the outcome of the whole batch with one bulk update. A worker killed mid-batch
 leaves those rows in "sending": a later run never hands them over again (they may or
 may not have reached the provider); once they are older than STALE_AFTER they are
-marked "interrupted" so the report says so. Re-running the task, the command or the
-admin's "resume" only sends to the rows still pending: nobody gets the mailing twice.
+marked "interrupted" so the report says so (a provider event carrying the delivery's
+id in its metadata later corrects one that did go out). Re-running the task, the
+command or the admin's "resume" only sends to the rows still pending: nobody gets the
+mailing twice.
 """
 
 import logging
@@ -313,6 +315,13 @@ def reply_address(mailing) -> str:
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
 
+def embargo_when(moment) -> str:
+    """An embargo's end in the active language, with its time zone: journalists read
+    it across Europe, in more than one zone."""
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
+
+
 def _release_context(mailing, language: str) -> dict:
     release = mailing.release
     version = release.version_in(language)
@@ -336,6 +345,7 @@ def _release_context(mailing, language: str) -> dict:
         "body_text": html_to_text(body),
         "standfirst": version.standfirst,
         "embargo_until": release.embargo_until if release.is_embargoed() else None,
+        "embargo_when": embargo_when(release.embargo_until) if release.is_embargoed() else "",
         "attachments": attachments,
         "press_contacts": [
             {"name": c.name, "role": c.role_in(language), "email": c.email, "phone": c.phone}
@@ -349,7 +359,7 @@ def mailing_subject(*, mailing, language: str) -> str:
     subject = mailing.subject_in(language)
     release = mailing.release if mailing.release_id else None
     if release and release.is_embargoed():
-        when = date_format(timezone.localtime(release.embargo_until), "DATETIME_FORMAT")
+        when = embargo_when(release.embargo_until)
         return gettext("EMBARGO until %(when)s: %(subject)s") % {"when": when, "subject": subject}
     return subject
 
@@ -399,8 +409,16 @@ def _personal_values(pack: LanguagePack, *, name: str, token: str) -> dict[str, 
     }
 
 
-def _message(mailing, pack: LanguagePack, *, to: str, name: str, token: str, subject=None):
+def _message(
+    mailing, pack: LanguagePack, *, to: str, name: str, token: str, subject=None, delivery_id=None
+):
     values = _personal_values(pack, name=name, token=token)
+    # The delivery id travels with the message and comes back in the provider's events
+    # (anymail `metadata`): an event that arrives before the batch stored its message
+    # ids still finds its delivery (see press.mailings.tracking.delivery_track).
+    metadata = {"mailing": str(mailing.pk)}
+    if delivery_id is not None:
+        metadata["delivery"] = str(delivery_id)
     reply = reply_address(mailing)
     return email_message(
         subject=subject or pack.compiled.subject,
@@ -416,7 +434,7 @@ def _message(mailing, pack: LanguagePack, *, to: str, name: str, token: str, sub
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
         tags=[f"mailing-{mailing.kind}"],
-        metadata={"mailing": mailing.pk},
+        metadata=metadata,
     )
 
 
@@ -433,7 +451,12 @@ def _send_batch(*, mailing, batch: list[Delivery], packs: dict, report: SendRepo
             packs[delivery.language] = language_pack(mailing=mailing, language=delivery.language)
         pack = packs[delivery.language]
         message = _message(
-            mailing, pack, to=delivery.email, name=delivery.name, token=delivery.token
+            mailing,
+            pack,
+            to=delivery.email,
+            name=delivery.name,
+            token=delivery.token,
+            delivery_id=delivery.pk,
         )
         outgoing.append((delivery, message))
     mailer = mailers.default
@@ -459,7 +482,8 @@ def _send_batch(*, mailing, batch: list[Delivery], packs: dict, report: SendRepo
 def _record_outcomes(batch: list[Delivery], *, at) -> None:
     """Save a batch's outcomes in a few statements whatever its size: the sent rows in
     one UPDATE with a CASE for their message ids (Django's bulk_update builds one
-    expression object per row and field, which costs more than sending the email)."""
+    expression object per row and field, which costs more than sending the email).
+    A row a provider event already moved on (matched by its metadata) keeps its state."""
     sent = [delivery for delivery in batch if delivery.state == DeliveryState.SENT]
     skipped = [delivery.pk for delivery in batch if delivery.state == DeliveryState.SKIPPED]
     failed = [delivery for delivery in batch if delivery.state == DeliveryState.FAILED]
@@ -469,14 +493,20 @@ def _record_outcomes(batch: list[Delivery], *, at) -> None:
         cases = " ".join(["WHEN %s THEN %s"] * len(sent))
         marks = ", ".join(["%s"] * len(sent))
         params = [value for delivery in sent for value in (delivery.pk, delivery.message_id)]
+        state, sent_at, message_id_column = (
+            quote(Delivery._meta.get_field(name).column)
+            for name in ("state", "sent_at", "message_id")
+        )
         sql = (
-            f"UPDATE {table} SET {quote('state')} = %s, {quote('sent_at')} = %s, "  # noqa: S608
-            f"{quote('message_id')} = CASE {pk} {cases} END WHERE {pk} IN ({marks})"
+            f"UPDATE {table} SET {state} = CASE WHEN {state} = %s THEN %s ELSE {state} END, "  # noqa: S608
+            f"{sent_at} = %s, {message_id_column} = CASE {pk} {cases} END "
+            f"WHERE {pk} IN ({marks})"
         )
         with connection.cursor() as cursor:
             cursor.execute(
                 sql,
                 [
+                    DeliveryState.SENDING.value,
                     DeliveryState.SENT.value,
                     connection.ops.adapt_datetimefield_value(at),
                     *params,

@@ -1,6 +1,9 @@
 """What happens to a delivery after it left: provider events, unsubscribing, erasure.
 
-Provider events arrive on anymail's tracking webhooks and are matched by message id.
+Provider events arrive on anymail's tracking webhooks and are matched by message id, or,
+for an event that overtakes the sending batch's bookkeeping, by the delivery id the
+message carried in its metadata (providers that do not echo metadata in their events,
+lose such an early event; it is logged).
 Each event records its time once (the first occurrence) and may only move the delivery
 forward (see DeliveryState.rank), so repeated or late events are harmless. A hard
 bounce or a complaint suppresses the journalist: they are never mailed again.
@@ -65,23 +68,38 @@ def delivery_advance(*, delivery, state, at, field: str, error: str = "") -> boo
     return moved
 
 
+def _delivery_id(metadata) -> int | None:
+    """The delivery id a message carried in its metadata, if it looks like one."""
+    value = (metadata or {}).get("delivery") if isinstance(metadata, dict) else None
+    return int(value) if isinstance(value, str | int) and str(value).isdigit() else None
+
+
 def delivery_track(
-    *, message_id: str, event_type: str, at=None, description: str = "", hard: bool = True
+    *,
+    message_id: str,
+    event_type: str,
+    at=None,
+    description: str = "",
+    hard: bool = True,
+    delivery_id: int | None = None,
 ) -> Delivery | None:
     """Apply one provider event to the delivery with this message id (None if unknown or
-    an event type deliveries do not follow). A hard bounce, a complaint or an
-    unsubscription suppresses the journalist."""
+    an event type deliveries do not follow). An event can arrive before the sending
+    batch stored its message ids: the delivery is then found by `delivery_id` (from
+    the message's metadata) as long as it has no message id yet, and gets this one.
+    A hard bounce, a complaint or an unsubscription suppresses the journalist."""
     if event_type not in EVENT_STATES or not message_id:
         return None
     state, field = EVENT_STATES[event_type]
     at = at or timezone.now()
     with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(of=("self",))
-            .select_related("journalist")
-            .filter(message_id=message_id)
-            .first()
-        )
+        deliveries = Delivery.objects.select_for_update(of=("self",)).select_related("journalist")
+        delivery = deliveries.filter(message_id=message_id).first()
+        if delivery is None and delivery_id is not None:
+            delivery = deliveries.filter(pk=delivery_id, message_id="").first()
+            if delivery is not None:
+                delivery.message_id = message_id[:200]
+                delivery.save(update_fields=["message_id"])
         if delivery is None:
             return None
         delivery_advance(delivery=delivery, state=state, at=at, field=field, error=description)
@@ -119,6 +137,7 @@ def on_tracking(sender, event, esp_name, **kwargs):
         at=event.timestamp,
         description=event.description or event.mta_response or "",
         hard=is_hard_bounce(event),
+        delivery_id=_delivery_id(event.metadata),
     )
     if delivery is None:
         logger.info(

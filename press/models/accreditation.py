@@ -259,6 +259,11 @@ class BadgeRequest(models.Model):
     def is_active(self) -> bool:
         return self.state in BadgeRequestState.active()
 
+    def equipment_labels(self) -> list[str]:
+        """The technical equipment in the reader's language."""
+        labels = dict(Equipment.choices)
+        return [str(labels.get(item, item)) for item in self.equipment]
+
     def attending_days(self) -> list[dt.date]:
         return [dt.date.fromisoformat(day) for day in self.days]
 

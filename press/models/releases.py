@@ -123,6 +123,9 @@ class Release(models.Model):
         validators=[photo_check],
         help_text=_("Shown at the top of the release and when the link is shared."),
     )
+    featured_thumbnail = models.ImageField(
+        _("thumbnail"), upload_to=thumbnail_path, max_length=255, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(
@@ -152,6 +155,20 @@ class Release(models.Model):
     def __str__(self):
         version = self.version_in()
         return version.title if version else _("Release #%(pk)s") % {"pk": self.pk}
+
+    def save(self, *args, **kwargs):
+        # The newsroom's list shows a small copy of the featured image, made once per upload.
+        if self.featured_image and not self.featured_image._committed:
+            stem = PurePosixPath(self.featured_image.name).stem or "image"
+            self.featured_thumbnail.save(
+                f"{stem}.jpg", image_thumbnail(self.featured_image), save=False
+            )
+        elif not self.featured_image:
+            self.featured_thumbnail = ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "featured_image" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "featured_thumbnail"}
+        super().save(*args, **kwargs)
 
     def version_in(self, language=None):
         """The version in `language` if it exists, else the first in settings order.

@@ -10,13 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from press.accreditation import (
     PRIVACY_NOTICE_VERSION,
     AccreditationError,
+    Submission,
     accreditation_withdraw,
     badge_request_by_token,
     badge_request_submit,
@@ -24,15 +25,21 @@ from press.accreditation import (
     invitation_find,
     invitation_followed,
 )
-from press.accreditation_forms import (
+from press.accreditation.emails import badge_pickup
+from press.accreditation.forms import (
     BadgeRequestForm,
     initial_from_invitation,
     initial_from_request,
 )
 from press.events import current_event
-from press.models.accreditation import BadgeRequest
+from press.models.accreditation import BadgeRequest, BadgeRequestState
 
 RATE_WINDOW_SECONDS = 3600
+DOCUMENT_LABELS = {
+    "photo": gettext_lazy("photo"),
+    "press_card": gettext_lazy("press card"),
+    "letter": gettext_lazy("letter of assignment"),
+}
 
 
 def _client_address(request) -> str:
@@ -64,7 +71,7 @@ def request_form(request):
         form = BadgeRequestForm(request.POST, request.FILES, event=event)
         if form.is_valid():
             try:
-                badge_request, created = badge_request_submit(
+                _badge_request, outcome = badge_request_submit(
                     event=event,
                     email=form.cleaned_data["email"],
                     values=form.values(),
@@ -76,7 +83,7 @@ def request_form(request):
             except AccreditationError as error:
                 form.add_error(None, error.message)
             else:
-                request.session["accreditation_updated"] = not created
+                request.session["accreditation_submission"] = outcome
                 return redirect("accreditation:submitted")
     else:
         initial = {}
@@ -97,9 +104,15 @@ def request_form(request):
 
 
 def submitted(request):
-    updated = request.session.pop("accreditation_updated", False)
+    outcome = request.session.pop("accreditation_submission", Submission.CREATED)
     return render(
-        request, "accreditation/submitted.html", {"event": current_event(), "updated": updated}
+        request,
+        "accreditation/submitted.html",
+        {
+            "event": current_event(),
+            "updated": outcome == Submission.UPDATED,
+            "link_sent": outcome == Submission.LINK_SENT,
+        },
     )
 
 
@@ -147,8 +160,13 @@ def status(request, token):
             "event": badge_request.event,
             "badge_request": badge_request,
             "visits": badge_request.field_visits.all(),
-            "transitions": badge_request.transitions.all(),
+            "documents": [DOCUMENT_LABELS[kind] for kind in badge_request.documents()],
             "form": form,
+            **(
+                badge_pickup(event=badge_request.event, language=get_language())
+                if badge_request.state == BadgeRequestState.APPROVED
+                else {}
+            ),
         },
     )
 
@@ -167,15 +185,12 @@ def withdraw(request, token):
     return redirect("accreditation:status", token=token)
 
 
-DOCUMENT_KINDS = {"photo", "press_card", "letter"}
-
-
 @login_required
 def private_file(request, pk, kind):
     """A badge request's photo, press card or letter, for staff allowed to see requests."""
     if not request.user.is_staff or not request.user.has_perm("press.view_badgerequest"):
         raise PermissionDenied
-    if kind not in DOCUMENT_KINDS:
+    if kind not in DOCUMENT_LABELS:
         raise Http404
     badge_request = get_object_or_404(BadgeRequest, pk=pk)
     file = getattr(badge_request, kind)

@@ -1,10 +1,10 @@
 """The public side of mailings: unsubscribing from a personal link."""
 
-from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from press.events import current_event
 from press.mailings.tracking import delivery_unsubscribe
 from press.models import Delivery
 
@@ -19,7 +19,14 @@ def unsubscribe(request, token):
         Delivery.objects.select_related("journalist", "mailing__event").filter(token=token).first()
     )
     if delivery is None:
-        raise Http404
+        # An old, cut or mistyped link: say so in the reader's language, change nothing.
+        event = current_event()
+        return render(
+            request,
+            "mailings/unsubscribe.html",
+            {"unknown": True, "press_email": event.press_email if event else ""},
+            status=404,
+        )
     done = request.method == "POST"
     if done:
         delivery = delivery_unsubscribe(delivery=delivery)
@@ -27,5 +34,10 @@ def unsubscribe(request, token):
     return render(
         request,
         "mailings/unsubscribe.html",
-        {"delivery": delivery, "done": done, "already": already},
+        {
+            "delivery": delivery,
+            "done": done,
+            "already": already,
+            "press_email": delivery.mailing.event.press_email if delivery.mailing.event else "",
+        },
     )

@@ -35,8 +35,8 @@ def _report_lines(plan: ImportPlan, *, dry_run: bool) -> list[str]:
             % {"columns": ", ".join(plan.columns.repeated)}
         )
     summary = _(
-        "%(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
-        "%(refused)s refused (%(blank)s blank rows ignored, %(outlets)s new outlets)."
+        "Created: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s, "
+        "refused: %(refused)s (blank rows ignored: %(blank)s, new outlets: %(outlets)s)."
     ) % {**counts, "blank": plan.blank_rows, "outlets": len(plan.new_outlets)}
     if dry_run:
         summary = _("Dry run, nothing changed: %(summary)s") % {"summary": summary}

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from press.accreditation_export import (
+from press.accreditation.export import (
     accreditation_headers,
     accreditation_queryset,
     accreditation_rows,

@@ -3,14 +3,17 @@ from django.db import transaction
 
 from press.demo.accreditation import seed_accreditation
 from press.demo.contacts import seed_contacts
-from press.demo.event import seed_event
+from press.demo.event import seed_event, seed_next_edition
 from press.demo.mailings import seed_mailings
 from press.demo.releases import seed_releases
 from press.demo.users import DEMO_PASSWORD, DEMO_STAFF, seed_users
 
 
 class Command(BaseCommand):
-    help = "Load the demo press office (event, outlets, journalists, lists, releases). Idempotent."
+    help = (
+        "Load the demo press office: the 2024 edition and the next one, outlets, journalists, "
+        "lists, releases, mailings, badge requests. Idempotent."
+    )
 
     def handle(self, *args, **options):
         with transaction.atomic():
@@ -20,7 +23,14 @@ class Command(BaseCommand):
             releases = seed_releases(event)
             seed_mailings(event, releases)
             seed_accreditation(event)
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready for {event.slug}."))
+            next_edition = seed_next_edition()
+            seed_accreditation(next_edition)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {event.slug} (past edition) and {next_edition.slug} "
+                "(accreditation open)."
+            )
+        )
         if created_users:
             self.stdout.write("Created back-office accounts:")
         else:

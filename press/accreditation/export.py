@@ -57,7 +57,7 @@ def accreditation_rows(requests):
             request.press_card_country.name,
             ", ".join(request.days),
             ", ".join(visit.display_name() for visit in request.field_visits.all()),
-            ", ".join(request.equipment),
+            ", ".join(request.equipment_labels()),
             request.accessibility_needs,
             request.get_state_display(),
             request.decided_at,

@@ -1,13 +1,13 @@
 """The public badge request form, used to request and, from the status page, to correct."""
 
 from django import forms
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from contacts.enums import OutletKind
-from press.accreditation import REQUEST_FIELDS, field_visits_full
-from press.accreditation_uploads import document_clean, photo_clean
+from press.accreditation.requests import REQUEST_FIELDS, field_visits_full
+from press.accreditation.uploads import document_clean, photo_clean
 from press.models.accreditation import BadgeRole, Equipment, FieldVisit
 
 FILE_FIELDS = ("photo", "press_card", "letter")
@@ -30,13 +30,20 @@ def _country_choices():
     return [("", "—"), *countries]
 
 
+def _free_text(label) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class FieldVisitChoice(forms.ModelMultipleChoiceField):
     def __init__(self, *args, full=(), **kwargs):
         self.full = set(full)
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, visit):
-        when = formats.date_format(visit.starts_at, "DATETIME_FORMAT")
+        # In the event's time zone, not UTC: "10:00" is when the bus leaves.
+        when = formats.date_format(timezone.localtime(visit.starts_at), "DATETIME_FORMAT")
         label = f"{visit.display_name()} — {when}"
         if visit.pk in self.full:
             label = _("%(visit)s (full)") % {"visit": label}
@@ -80,24 +87,14 @@ class BadgeRequestForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    interview_requests = forms.CharField(
-        label=_("Interview requests"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    interview_requests = _free_text(_("Interview requests"))
     equipment = forms.MultipleChoiceField(
         label=_("Technical equipment"),
         choices=Equipment.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    accessibility_needs = forms.CharField(
-        label=_("Accessibility needs"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    accessibility_needs = _free_text(_("Accessibility needs"))
     consent = forms.BooleanField(
         label=_("I agree to the processing of my personal data as the privacy notice describes.")
     )

@@ -6,8 +6,6 @@ import datetime as dt
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from press.translated import pick
-
 CRLF = "\r\n"
 LINE_OCTETS = 75
 
@@ -33,13 +31,14 @@ def ics_fold(line: str) -> str:
     return (CRLF + " ").join(parts)
 
 
-def badge_collection_ics(*, request, practical=None) -> bytes:
-    """A one-event calendar spanning the event's days, in the request's language."""
+def badge_collection_ics(*, request, pickup: dict | None = None) -> bytes:
+    """A one-event calendar spanning the event's days, in the request's language;
+    `pickup` is emails.badge_pickup() for that language."""
     event = request.event
+    pickup = pickup or {}
     with translation.override(request.language):
-        language = request.language
-        place = pick(practical.badge_pickup_place, language) if practical else ""
-        hours = pick(practical.badge_pickup_hours, language) if practical else ""
+        place = pickup.get("pickup_place", "")
+        hours = pickup.get("pickup_hours", "")
         description = [
             _("Your press badge for %(event)s is approved.") % {"event": event.display_name()},
             _("Collect it at %(place)s with an identity document.")

@@ -1,0 +1,221 @@
+"""Badge requests as the journalist sends them: the public form, the status page's
+corrections, and the outlet and field-visit lookups the form needs."""
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contacts.enums import ConsentBasis, ContactSource
+from contacts.journalists import journalist_upsert
+from contacts.models import Outlet
+from press.accreditation.emails import RECEIVED
+from press.accreditation.errors import AccreditationError
+from press.accreditation.tasks import badge_request_email
+from press.models import Event
+from press.models.accreditation import BadgeRequest, BadgeRequestState, FieldVisit
+from press.queue import enqueue_on_commit
+
+# The version of the privacy notice (templates/accreditation/privacy.html) that a
+# journalist consents to; change it whenever the notice's text changes.
+PRIVACY_NOTICE_VERSION = "2024-01"
+LINK_RESEND_SECONDS = 3600
+# Fields a journalist may set on the form, beyond the files and the field visits.
+REQUEST_FIELDS = (
+    "first_name",
+    "last_name",
+    "phone",
+    "nationality",
+    "outlet_name",
+    "outlet_kind",
+    "outlet_country",
+    "outlet_website",
+    "role",
+    "press_card_number",
+    "press_card_country",
+    "days",
+    "interview_requests",
+    "equipment",
+    "accessibility_needs",
+)
+
+
+class Submission:
+    """What became of a submitted form (badge_request_submit's second value)."""
+
+    CREATED = "created"
+    # The pending request was changed: the form came through the invitation link that
+    # was sent to the request's own address.
+    UPDATED = "updated"
+    # A request with this address is pending and the sender did not prove they own the
+    # address: nothing changed, its owner was mailed their status link instead.
+    LINK_SENT = "link_sent"
+
+
+def badge_request_by_token(token: str) -> BadgeRequest | None:
+    """The request behind a status link, or None when the token is unknown or expired
+    (status links stop working once the event is over)."""
+    if not token:
+        return None
+    return (
+        BadgeRequest.objects.select_related("event")
+        .filter(token=token, event__ends_on__gte=timezone.localdate())
+        .first()
+    )
+
+
+def outlet_match(*, name: str, country: str) -> Outlet | None:
+    """The known outlet a journalist typed: same name (any case) and country, or the only
+    outlet with that name."""
+    name = name.strip()
+    if not name:
+        return None
+    outlet = Outlet.objects.filter(name__iexact=name, country=country).first()
+    if outlet:
+        return outlet
+    candidates = list(Outlet.objects.filter(name__iexact=name)[:2])
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def field_visits_full(*, event: Event) -> set[int]:
+    """Ids of the event's field visits whose press places are all approved."""
+    visits = FieldVisit.objects.filter(event=event, capacity__gt=0).annotate(
+        taken=Count("badge_requests", filter=Q(badge_requests__state=BadgeRequestState.APPROVED))
+    )
+    return {visit.pk for visit in visits if visit.taken >= visit.capacity}
+
+
+def badge_request_submit(
+    *,
+    event: Event,
+    email: str,
+    values: dict,
+    files: dict,
+    field_visits=(),
+    language: str,
+    invitation=None,
+) -> tuple[BadgeRequest, str]:
+    """Record a request from the public form; returns (request, Submission.*).
+
+    `values` holds the form's fields (REQUEST_FIELDS), `files` the checked uploads by
+    field name. One request per email per event: while the first is still submitted,
+    a second submission updates it only when it comes through the invitation link sent
+    to that very address (UPDATED, "updated" email); from anyone else it changes
+    nothing and mails the request's owner their status link, where they can make
+    changes (LINK_SENT, at most once an hour) — knowing an address is not enough to
+    rewrite someone's request. After a decision it is refused (code
+    "already_decided"), and outside the accreditation window too ("closed"). A new
+    request is linked to the journalist record (created if new, in the form's
+    language) and gets the confirmation email (CREATED). Emails are queued after
+    commit."""
+    if not event.accreditation_is_open():
+        raise AccreditationError("closed", _("Accreditation is closed."))
+    email = email.strip()
+    with transaction.atomic():
+        existing = (
+            BadgeRequest.objects.select_for_update()
+            .filter(event=event, email__iexact=email)
+            .first()
+        )
+        if existing and not existing.is_editable:
+            raise AccreditationError(
+                "already_decided",
+                _(
+                    "A request with this email has already been decided. Its status is on "
+                    "the page whose link was in the confirmation email."
+                ),
+            )
+        if existing and _invited_at(invitation, event=event, email=email):
+            existing.language = language
+            _apply(existing, values=values, files=files, field_visits=field_visits)
+            enqueue_on_commit(badge_request_email, existing.pk, RECEIVED, variant="updated")
+            return existing, Submission.UPDATED
+        if existing:
+            # At most one such email an hour, so the form cannot be used to flood
+            # someone's mailbox from many connections.
+            if cache.add(f"accreditation:link-resent:{existing.pk}", True, LINK_RESEND_SECONDS):
+                enqueue_on_commit(badge_request_email, existing.pk, RECEIVED, variant="resubmitted")
+            return existing, Submission.LINK_SENT
+        badge_request = BadgeRequest(
+            event=event,
+            email=email,
+            language=language,
+            consent_at=timezone.now(),
+            consent_version=PRIVACY_NOTICE_VERSION,
+        )
+        if invitation is not None and invitation.mailing.event_id == event.pk:
+            badge_request.invitation = invitation
+            badge_request.invitation_other_email = not _invited_at(
+                invitation, event=event, email=email
+            )
+        badge_request.journalist = _journalist_for(email=email, values=values, language=language)
+        _apply(badge_request, values=values, files=files, field_visits=field_visits)
+        enqueue_on_commit(badge_request_email, badge_request.pk, RECEIVED)
+    return badge_request, Submission.CREATED
+
+
+def badge_request_update(
+    *, request: BadgeRequest, values: dict, files: dict, field_visits=()
+) -> BadgeRequest:
+    """The journalist corrects a request from the status page; refused once it has been
+    decided (code "not_editable"). Sends nothing."""
+    with transaction.atomic():
+        locked = BadgeRequest.objects.select_for_update().get(pk=request.pk)
+        if not locked.is_editable:
+            raise AccreditationError(
+                "not_editable", _("This request has been decided and can no longer be changed.")
+            )
+        _apply(locked, values=values, files=files, field_visits=field_visits)
+    return locked
+
+
+def _invited_at(invitation, *, event: Event, email: str) -> bool:
+    """The invitation was sent to `email` for `event`: whoever holds it reads that mailbox."""
+    return (
+        invitation is not None
+        and invitation.mailing.event_id == event.pk
+        and invitation.email.strip().lower() == email.strip().lower()
+    )
+
+
+def _apply(badge_request: BadgeRequest, *, values: dict, files: dict, field_visits) -> None:
+    for field in REQUEST_FIELDS:
+        if field in values:
+            setattr(badge_request, field, values[field])
+    badge_request.outlet = outlet_match(
+        name=badge_request.outlet_name, country=badge_request.outlet_country
+    )
+    replaced = []
+    for field, content in files.items():
+        if content:
+            old = getattr(badge_request, field)
+            if old:
+                replaced.append(old.name)
+            getattr(badge_request, field).save(content.name, content, save=False)
+    badge_request.save()
+    badge_request.field_visits.set(field_visits)
+    if replaced:
+        storage = BadgeRequest._meta.get_field("photo").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in replaced])
+
+
+def _journalist_for(*, email: str, values: dict, language: str):
+    outlet = outlet_match(name=values.get("outlet_name", ""), country=values.get("outlet_country"))
+    journalist, _created = journalist_upsert(
+        email=email,
+        source=ContactSource.ACCREDITATION,
+        consent_basis=ConsentBasis.CONTRACT,
+        values={
+            "first_name": values.get("first_name", ""),
+            "last_name": values.get("last_name", ""),
+            "phone": values.get("phone", ""),
+            "country": values.get("outlet_country") or "",
+            "outlet": outlet,
+            "language": language,
+        },
+    )
+    if journalist.language != language:
+        journalist.language = language
+        journalist.save(update_fields=["language"])
+    return journalist
