@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from press.admin.accreditation import DayFilter
 from press.mailings.enums import MailingKind
 from press.models import Delivery, Mailing
 from press.models.accreditation import BadgeRequest, BadgeRequestState
@@ -45,6 +46,30 @@ def test_queue_keeps_a_constant_number_of_queries(
 
     assert response.status_code == 200
     assert response.context["cl"].result_count == 12
+
+
+def test_queue_shows_the_current_event_unless_another_is_chosen(reviewer_client, event):
+    from tests.factories import EventFactory
+
+    past = EventFactory(
+        slug="past",
+        starts_on=event.starts_on.replace(year=2020),
+        ends_on=event.starts_on.replace(year=2020),
+    )
+    current = BadgeRequestFactory(event=event, last_name="Current")
+    old = BadgeRequestFactory(event=past, last_name="Old")
+
+    default = reviewer_client.get(CHANGELIST)
+    chosen = reviewer_client.get(CHANGELIST, {"event": past.pk})
+    everything = reviewer_client.get(CHANGELIST, {"event": "all"})
+
+    assert [r.pk for r in default.context["cl"].result_list] == [current.pk]
+    assert [r.pk for r in chosen.context["cl"].result_list] == [old.pk]
+    assert {r.pk for r in everything.context["cl"].result_list} == {current.pk, old.pk}
+    day_filter = next(f for f in chosen.context["cl"].filter_specs if isinstance(f, DayFilter))
+    assert [value for value, _label in day_filter.lookup_choices] == [
+        "2020-" + event.starts_on.strftime("%m-%d")
+    ]
 
 
 def test_queue_shows_thumbnail_and_flags(reviewer_client, event):

@@ -29,6 +29,7 @@ from press.accreditation.export import (
     accreditation_rows,
 )
 from press.events import current_event
+from press.models import Event
 from press.models.accreditation import (
     AccreditationSettings,
     BadgeRequest,
@@ -81,12 +82,51 @@ def _decide(request, badge_requests, action: str, note: str = "") -> None:
         )
 
 
+class EventFilter(admin.SimpleListFilter):
+    """The queue shows the current event's requests unless another event, or all of
+    them, is chosen: a reviewer works on one edition at a time."""
+
+    title = _("event")
+    parameter_name = "event"
+    ALL = "all"
+
+    @classmethod
+    def chosen(cls, value: str | None) -> str:
+        """An event's id, or ALL; no (or a malformed) choice means the current event."""
+        if value == cls.ALL or (value and value.isdigit()):
+            return value
+        event = current_event()
+        return str(event.pk) if event else cls.ALL
+
+    @classmethod
+    def chosen_event(cls, request):
+        chosen = cls.chosen(request.GET.get(cls.parameter_name))
+        return None if chosen == cls.ALL else Event.objects.filter(pk=chosen).first()
+
+    def lookups(self, request, model_admin):
+        events = [(str(event.pk), str(event)) for event in Event.objects.order_by("-starts_on")]
+        return [*events, (self.ALL, _("All events"))]
+
+    def choices(self, changelist):
+        chosen = self.chosen(self.value())
+        for value, title in self.lookup_choices:
+            yield {
+                "selected": value == chosen,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        chosen = self.chosen(self.value())
+        return queryset if chosen == self.ALL else queryset.filter(event_id=chosen)
+
+
 class DayFilter(admin.SimpleListFilter):
     title = _("day")
     parameter_name = "day"
 
     def lookups(self, request, model_admin):
-        event = current_event()
+        event = EventFilter.chosen_event(request)
         if event is None:
             return []
         return [(day.isoformat(), formats.date_format(day, "l j F")) for day in event.days]
@@ -194,7 +234,7 @@ class BadgeRequestAdmin(admin.ModelAdmin):
         "outlet_kind",
         "role",
         FlaggedFilter,
-        "event",
+        EventFilter,
     ]
     search_fields = ["first_name", "last_name", "email", "outlet_name", "press_card_number"]
     date_hierarchy = "submitted_at"
