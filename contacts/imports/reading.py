@@ -5,6 +5,7 @@ semicolon or tab separated). Anything else raises UnreadableSpreadsheet with a
 message for the person who uploaded it.
 """
 
+import contextlib
 import csv
 import io
 import zipfile
@@ -85,10 +86,8 @@ def _too_many_rows():
 
 
 def _decode(data: bytes) -> str:
-    try:
+    with contextlib.suppress(UnicodeDecodeError):
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
