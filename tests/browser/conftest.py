@@ -7,6 +7,8 @@ import os
 import shutil
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -19,6 +21,19 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+class SerialLiveServer(WSGIServer):
+    """The live server answers one request at a time. On SQLite the test database lives
+    in memory, as one connection shared by the test and the server, and SQLite refuses
+    concurrent use of one connection (a page's images and scripts load in parallel)."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
+
+
+LiveServerThread.server_class = SerialLiveServer
 
 
 def pytest_collection_modifyitems(config, items):
