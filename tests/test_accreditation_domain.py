@@ -196,6 +196,35 @@ def test_submit_again_without_proof_of_address_changes_nothing(
     assert f"/fr/accreditation/status/{stored.token}/" in mail.outbox[0].body
 
 
+def test_submit_at_the_same_instant_as_another_first_request_is_a_second_submission(
+    event, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import IntegrityError
+
+    from press.accreditation import requests
+
+    real_submit_once = requests._submit_once
+    calls = []
+
+    def raced(**arguments):
+        calls.append(arguments["email"])
+        if len(calls) == 1:
+            # Another request for this address was committed between our lookup and
+            # our insert: the database constraint refuses the insert.
+            real_submit_once(**{**arguments, "values": _values(first_name="Première")})
+            raise IntegrityError("badge_request_one_per_email_per_event")
+        return real_submit_once(**arguments)
+
+    monkeypatch.setattr(requests, "_submit_once", raced)
+    with django_capture_on_commit_callbacks(execute=True):
+        badge_request, outcome = _submit(event)
+
+    assert calls == ["lea@lesoir.example", "lea@lesoir.example"]
+    assert outcome == Submission.LINK_SENT
+    assert BadgeRequest.objects.get().first_name == "Première"
+    assert badge_request.first_name == "Première"
+
+
 def test_submit_again_repeatedly_sends_the_link_once_an_hour(
     event, django_capture_on_commit_callbacks
 ):

@@ -378,7 +378,8 @@ def test_withdraw_from_status_page(client, event):
     badge_request = BadgeRequestFactory(event=event)
 
     response = client.post(
-        reverse("accreditation:withdraw", args=[badge_request.token]), {"note": "Malade"}
+        reverse("accreditation:withdraw", args=[badge_request.token]),
+        {"note": "Malade", "confirm": "1"},
     )
 
     assert response.status_code == 302
@@ -391,10 +392,27 @@ def test_withdraw_twice_says_why(client, event):
     badge_request = BadgeRequestFactory(event=event, state=State.WITHDRAWN)
 
     response = client.post(
-        reverse("accreditation:withdraw", args=[badge_request.token]), follow=True
+        reverse("accreditation:withdraw", args=[badge_request.token]),
+        {"confirm": "1"},
+        follow=True,
     )
 
     assert "ne peut pas passer" in response.content.decode()
+
+
+def test_withdraw_without_confirming_changes_nothing(client, event):
+    badge_request = BadgeRequestFactory(event=event)
+
+    response = client.post(
+        reverse("accreditation:withdraw", args=[badge_request.token]),
+        {"note": "Malade"},
+        follow=True,
+    )
+
+    badge_request.refresh_from_db()
+    assert badge_request.state == State.SUBMITTED
+    assert badge_request.transitions.count() == 0
+    assert "Cochez la case pour confirmer le retrait de votre demande." in response.content.decode()
 
 
 def test_private_file_needs_login(client, event):

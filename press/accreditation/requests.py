@@ -2,7 +2,7 @@
 corrections, and the outlet and field-visit lookups the form needs."""
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -111,7 +111,25 @@ def badge_request_submit(
     commit."""
     if not event.accreditation_is_open():
         raise AccreditationError("closed", _("Accreditation is closed."))
-    email = email.strip()
+    arguments = {
+        "event": event,
+        "email": email.strip(),
+        "values": values,
+        "files": files,
+        "field_visits": field_visits,
+        "language": language,
+        "invitation": invitation,
+    }
+    try:
+        return _submit_once(**arguments)
+    except IntegrityError:
+        # Two first submissions for one address at the same instant: the database's
+        # one-request-per-email constraint let one through; this one is now a second
+        # submission, and is handled as such.
+        return _submit_once(**arguments)
+
+
+def _submit_once(*, event, email, values, files, field_visits, language, invitation):
     with transaction.atomic():
         existing = (
             BadgeRequest.objects.select_for_update()

@@ -176,6 +176,9 @@ def withdraw(request, token):
     badge_request = badge_request_by_token(token)
     if badge_request is None:
         raise Http404
+    if not request.POST.get("confirm"):
+        messages.error(request, _("Tick the box to confirm that you withdraw your request."))
+        return redirect("accreditation:status", token=token)
     try:
         accreditation_withdraw(request=badge_request, note=request.POST.get("note", "")[:1000])
     except AccreditationError as error:
