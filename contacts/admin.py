@@ -176,6 +176,21 @@ class ImportForm(forms.Form):
         return cleaned
 
 
+class JournalistHistoryInline(admin.TabularInline):
+    """Base of what other areas show on a journalist's page (mailings received, badge
+    requests): their rows, read only. Subclasses add themselves to JournalistAdmin.inlines."""
+
+    fk_name = "journalist"
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Journalist)
 class JournalistAdmin(admin.ModelAdmin):
     list_display = ["__str__", "email", "outlet", "country", "language", "mailing_status"]

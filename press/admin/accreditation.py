@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country
 
-from contacts.admin import JournalistAdmin
+from contacts.admin import JournalistAdmin, JournalistHistoryInline
 from press.accreditation import (
     ACTIONS,
     AccreditationError,
@@ -561,13 +561,10 @@ def _xlsx(requests):
     )
 
 
-class JournalistBadgeRequestInline(admin.TabularInline):
+class JournalistBadgeRequestInline(JournalistHistoryInline):
     """A journalist's badge requests, read-only, on their page in the media file."""
 
     model = BadgeRequest
-    fk_name = "journalist"
-    extra = 0
-    can_delete = False
     show_change_link = True
     fields = ["event", "state", "outlet_name", "role", "submitted_at", "decided_at"]
     readonly_fields = fields
@@ -575,12 +572,6 @@ class JournalistBadgeRequestInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("event")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 JournalistAdmin.inlines.append(JournalistBadgeRequestInline)

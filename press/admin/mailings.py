@@ -25,7 +25,7 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from contacts.admin import JournalistAdmin
+from contacts.admin import JournalistAdmin, JournalistHistoryInline
 from contacts.enums import OutletKind
 from press.mailings.enums import DeliveryState, MailingKind, MailingState
 from press.mailings.recipients import mailing_languages, mailing_recipients
@@ -438,13 +438,10 @@ class MailingAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-class DeliveryInline(admin.TabularInline):
+class DeliveryInline(JournalistHistoryInline):
     """A journalist's deliveries, read only (added to the journalist's page)."""
 
     model = Delivery
-    fk_name = "journalist"
-    extra = 0
-    can_delete = False
     show_change_link = False
     fields = ["mailing", "language", "state", "sent_at", "opened_at", "clicked_at"]
     readonly_fields = fields
@@ -458,12 +455,6 @@ class DeliveryInline(admin.TabularInline):
             .select_related("mailing__release")
             .prefetch_related("mailing__release__versions")
         )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 # The journalist's page lists the mailings they received (contacts.admin keeps its
