@@ -85,7 +85,9 @@ def load(count: int):
     from django.utils import timezone
 
     from contacts.models import ContactList, Journalist, Outlet
-    from press.models import Event, Mailing, Release, ReleaseVersion
+    from press.events.models import Event
+    from press.mailings.models import Mailing
+    from press.releases.models import Release, ReleaseVersion
 
     event = Event.objects.create(
         slug="bench",
@@ -152,7 +154,7 @@ def main() -> None:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        from press.emails import mjml_compilations
+        from press.core.emails import mjml_compilations
         from press.mailings.sending import mailing_send
 
         mailing = load(options.journalists)

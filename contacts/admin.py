@@ -42,6 +42,8 @@ from contacts.models import (
     Suppression,
     email_digest,
 )
+from contacts.suppression import suppression_inherit
+from press.core.admin import OfficeAdmin
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 STATUS_REFRESH_SECONDS = 2
@@ -50,7 +52,8 @@ STALE_UPLOAD = dt.timedelta(days=1)
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(OfficeAdmin):
+    add_title = gettext_lazy("New outlet")
     list_display = ["name", "kind", "country", "city", "journalist_count"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "city"]
@@ -64,7 +67,8 @@ class OutletAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactList)
-class ContactListAdmin(admin.ModelAdmin):
+class ContactListAdmin(OfficeAdmin):
+    add_title = gettext_lazy("New list")
     list_display = ["name", "size", "description"]
     search_fields = ["name"]
 
@@ -192,7 +196,8 @@ class JournalistHistoryInline(admin.TabularInline):
 
 
 @admin.register(Journalist)
-class JournalistAdmin(admin.ModelAdmin):
+class JournalistAdmin(OfficeAdmin):
+    add_title = gettext_lazy("New journalist")
     list_display = ["__str__", "email", "outlet", "country", "language", "mailing_status"]
     list_select_related = ["outlet"]
     search_fields = ["first_name", "last_name", "email", "outlet__name"]
@@ -266,10 +271,13 @@ class JournalistAdmin(admin.ModelAdmin):
         return actions
 
     def save_model(self, request, obj, form, change):
+        now = timezone.now()
         if not change:
             # Entered by hand: a professional contact, on legitimate interest, recorded now.
             obj.source = ContactSource.MANUAL
-            obj.consent_at = timezone.now()
+            obj.consent_at = now
+        # An address an erasure left on the suppression list is never mailable again.
+        suppression_inherit(obj, at=now)
         super().save_model(request, obj, form, change)
 
     # Bulk actions -------------------------------------------------------------
@@ -522,7 +530,7 @@ def _take_upload(request, token: str) -> dict | None:
 
 
 @admin.register(ContactImport)
-class ContactImportAdmin(admin.ModelAdmin):
+class ContactImportAdmin(OfficeAdmin):
     """The record of imports applied from the back office: read-only."""
 
     list_display = ["file_name", "state", "summary", "created_by", "created_at", "report_link"]
@@ -555,7 +563,7 @@ class ContactImportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Suppression)
-class SuppressionAdmin(admin.ModelAdmin):
+class SuppressionAdmin(OfficeAdmin):
     """Hashes written by erasures: looked up, never typed in or changed."""
 
     list_display = ["email_hash", "reason", "created_at"]

@@ -8,7 +8,7 @@ from django_countries import countries
 
 from contacts.enums import SuppressionReason
 from contacts.models import Journalist
-from press.spreadsheets import write_xlsx, xlsx_response
+from press.core.spreadsheets import write_xlsx, xlsx_response
 
 CHUNK = 2000
 COLUMNS = (

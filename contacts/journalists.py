@@ -1,13 +1,15 @@
-"""Writes to the media file: creating, suppressing and erasing journalists.
+"""Writes to the media file that carry a rule: creating or filling a journalist by
+address, suppressing, erasing, and the subject access export.
 
-Views, admin actions, the importer, mailing webhooks and the accreditation form all
-call these functions; none of them writes Journalist rows another way.
+The accreditation form, the mailing webhooks and the back office's erasure call these
+functions. Two writers work in bulk instead and keep the same rules: the importer
+(contacts.imports.applying) and the admin's add/change form, which saves a plain edit
+after contacts.suppression.suppression_inherit.
 """
 
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +25,8 @@ from contacts.models import ContactList, Journalist, Suppression, email_digest
 from contacts.phones import phone_normalise
 from contacts.privacy import PERSONAL_DATA_SECTIONS
 from contacts.signals import journalist_erased
+from contacts.suppression import suppression_inherit
+from press.core.errors import PresseError
 
 # Fields an upsert or an import may fill; everything else is the office's business.
 FILLABLE_FIELDS = (
@@ -40,13 +44,8 @@ FILLABLE_FIELDS = (
 ERASED_DOMAIN = "erased.invalid"
 
 
-class ContactError(Exception):
+class ContactError(PresseError):
     """A refused change to the media file; `code` is stable, `message` is for people."""
-
-    def __init__(self, code: str, message):
-        super().__init__(str(message))
-        self.code = code
-        self.message = message
 
 
 def journalist_by_email(email: str) -> Journalist | None:
@@ -132,10 +131,7 @@ def _journalist_create(
     journalist = Journalist(
         email=email, source=source, consent_basis=consent_basis, consent_at=now, **values
     )
-    previous = Suppression.objects.filter(email_hash=email_digest(email)).first()
-    if previous is not None:
-        journalist.suppressed_at = now
-        journalist.suppression_reason = previous.reason
+    suppression_inherit(journalist, at=now)
     journalist.save()
     return journalist
 
@@ -151,20 +147,6 @@ def journalist_suppress(*, journalist: Journalist, reason: SuppressionReason, at
         journalist.suppressed_at = at
         journalist.suppression_reason = reason
     return bool(changed)
-
-
-def email_is_suppressed(email: str) -> bool:
-    """True for the address of a suppressed or erased journalist, or an address whose
-    hash is on the suppression list."""
-    normal = email_normalise(email)
-    if Suppression.objects.filter(email_hash=email_digest(normal)).exists():
-        return True
-    return (
-        Journalist.objects.annotate(email_ci=Lower("email"))
-        .filter(email_ci=normal)
-        .filter(Q(suppressed_at__isnull=False) | Q(erased_at__isnull=False))
-        .exists()
-    )
 
 
 def journalist_erase(*, journalist: Journalist, by) -> Journalist:

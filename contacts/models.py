@@ -16,6 +16,7 @@ from contacts.enums import (
     SuppressionReason,
 )
 from contacts.phones import phone_normalise
+from press.core.fields import staff_member_field
 
 
 def email_digest(email: str) -> str:
@@ -112,15 +113,7 @@ class Journalist(models.Model):
         _("suppression reason"), max_length=20, choices=SuppressionReason, blank=True
     )
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
-    erased_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("erased by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    erased_by = staff_member_field(_("erased by"), editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

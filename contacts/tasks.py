@@ -2,13 +2,13 @@
 
 from django.tasks import task
 
+from contacts.imports.running import contact_import_run
+from contacts.models import ContactImport
+
 
 @task
 def contacts_import_task(import_id: int) -> dict:
-    """Apply a queued spreadsheet import (see contacts.imports.jobs)."""
-    from contacts.imports.jobs import contact_import_run
-    from contacts.models import ContactImport
-
+    """Apply a queued spreadsheet import (see contacts.imports.running)."""
     contact_import = ContactImport.objects.filter(pk=import_id).first()
     if contact_import is None:
         return {"skipped": "missing"}

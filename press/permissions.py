@@ -1,7 +1,8 @@
 """The staff groups and what each may do: one place for the back office's roles.
 
 Groups are rebuilt after every migrate, so a model added later lands in the right
-groups without a data migration. Later features extend the sets below.
+groups without a data migration. Each new area adds its app label to OFFICE_APPS and
+its models to the sets below.
 """
 
 from django.apps import apps
@@ -14,22 +15,26 @@ ACCREDITATION_REVIEWER = gettext_noop("Accreditation reviewer")
 CHECKIN_DESK = gettext_noop("Check-in desk")
 VIEWER = gettext_noop("Viewer")
 
-# Apps whose models make up the press office's data.
-OFFICE_APPS = {"contacts", "press"}
+# Apps (labels) whose models make up the press office's data, one per area.
+OFFICE_APPS = {"contacts", "events", "releases", "mailings", "accreditation"}
 # Models (app_label.model) an accreditation reviewer works on in full.
-REVIEWER_MODELS: set[str] = {"press.badgerequest", "press.fieldvisit"}
+REVIEWER_MODELS: set[str] = {"accreditation.badgerequest", "accreditation.fieldvisit"}
 # Models a reviewer may look at without changing them.
 REVIEWER_READS: set[str] = {
-    "press.event",
+    "events.event",
     "contacts.outlet",
-    "press.badgerequesttransition",
-    "press.accreditationsettings",
+    "accreditation.badgerequesttransition",
+    "accreditation.badgerequestemail",
+    "accreditation.accreditationsettings",
 }
 # Custom permissions (app_label.codename) by group, beyond the model sets.
 EXTRA_PERMISSIONS = {
     ACCREDITATION_REVIEWER: set(),
-    CHECKIN_DESK: {"press.check_in_badge"},
+    CHECKIN_DESK: {"events.check_in_badge"},
 }
+# The app whose post_migrate signal rebuilds the groups, once per migrate (Django sends
+# post_migrate only for apps that have models).
+SYNC_AFTER_APP = "events"
 
 
 def _office_permissions():
@@ -66,7 +71,7 @@ def group_permissions() -> dict[str, list]:
 
 def sync_staff_groups(sender=None, using="default", **kwargs):
     """Create the staff groups and set their permissions (post_migrate receiver)."""
-    if sender is not None and sender.name != "press":
+    if sender is not None and sender.label != SYNC_AFTER_APP:
         return
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)

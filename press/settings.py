@@ -43,13 +43,20 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django.forms",
     "django_tasks_db",
     "anymail",
     "axes",
     "ckeditor",
     "django_countries",
+    # The press office, one app per area (see "Where the code lives" in the README).
+    "press.core",
     "contacts",
-    "press",
+    "press.events",
+    "press.releases",
+    "press.mailings",
+    "press.accreditation",
+    "press.demo",
 ]
 
 MIDDLEWARE = [
@@ -80,11 +87,15 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "press.context_processors.public_site",
+                "press.events.context_processors.public_site",
             ],
         },
     },
 ]
+
+# Form widgets render through TEMPLATES, so that our own widget templates live with the
+# others under templates/ (core/widgets/…).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.config(
@@ -226,8 +237,8 @@ LOGGING = {
 
 # Rich text: django-ckeditor (CKEditor 4.22.1, unmaintained upstream) is accepted here only
 # with these mitigations: the editor exists in the staff back office alone; everything it
-# produces is sanitised server-side with nh3 before it is stored (press.sanitise); the
-# column stays plain HTML text, and the widget is chosen in one place (press.editor), so
+# produces is sanitised server-side with nh3 before it is stored (press.core.sanitise); the
+# column stays plain HTML text, and the widget is chosen in one place (press.releases.editor), so
 # another editor is a one-line change. Hence ckeditor.W001 is silenced.
 SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
 CKEDITOR_CONFIGS = {

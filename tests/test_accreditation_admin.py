@@ -7,20 +7,27 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from press.admin.accreditation import DayFilter
+from press.accreditation.admin import DayFilter
+from press.accreditation.decisions import accreditation_approve
+from press.accreditation.errors import AccreditationError
+from press.accreditation.models import BadgeRequest, BadgeRequestState
 from press.mailings.enums import MailingKind
-from press.models import Delivery, Mailing
-from press.models.accreditation import BadgeRequest, BadgeRequestState
+from press.mailings.models import Delivery, Mailing
 from tests.factories import JournalistFactory, OutletFactory
 from tests.factories.accreditation import BadgeRequestFactory, FieldVisitFactory
 
 State = BadgeRequestState
-CHANGELIST = "/admin/press/badgerequest/"
+CHANGELIST = "/admin/accreditation/badgerequest/"
 
 
 @pytest.fixture
-def reviewer_client(client, staff_user):
-    client.force_login(staff_user("Accreditation reviewer", username="sofia"))
+def reviewer(staff_user):
+    return staff_user("Accreditation reviewer", username="sofia")
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
     return client
 
 
@@ -76,14 +83,16 @@ def test_queue_shows_thumbnail_and_flags(reviewer_client, event):
     event.per_outlet_limit = 1
     event.save()
     outlet = OutletFactory(name="Le Soir")
-    first = BadgeRequestFactory(event=event, outlet=outlet, outlet_name="Le Soir")
+    first = BadgeRequestFactory(
+        event=event, outlet=outlet, outlet_name="Le Soir", state=State.APPROVED
+    )
     BadgeRequestFactory(event=event, outlet=outlet, outlet_name="Le Soir")
     BadgeRequestFactory(event=event, outlet=None, invitation_other_email=True)
 
     body = reviewer_client.get(CHANGELIST).content.decode()
 
     assert f'src="/private/badge-requests/{first.pk}/photo/"' in body
-    assert "média au-delà de sa limite (2 pour 1)" in body
+    assert body.count("média à sa limite (badges acceptés\u202f: 1 sur 1)") == 1
     assert "invitation utilisée avec une autre adresse" in body
     assert "média inconnu" in body
 
@@ -93,9 +102,9 @@ def test_queue_shows_thumbnail_and_flags(reviewer_client, event):
     [
         ("flag=unknown_outlet", {"nowhere@x.example"}),
         ("flag=invitation", {"other@x.example"}),
-        ("flag=outlet_limit", {"a@x.example", "b@x.example"}),
-        ("flag=none", {"calm@x.example"}),
-        ("state__exact=approved", {"calm@x.example"}),
+        ("flag=outlet_limit", {"b@x.example"}),
+        ("flag=none", {"a@x.example", "calm@x.example"}),
+        ("state__exact=approved", {"a@x.example", "calm@x.example"}),
         ("role__exact=photographer", {"other@x.example"}),
         ("country=FR", {"nowhere@x.example"}),
     ],
@@ -104,7 +113,7 @@ def test_queue_filters(reviewer_client, event, query, expected):
     event.per_outlet_limit = 1
     event.save()
     crowded, calm = OutletFactory(), OutletFactory()
-    BadgeRequestFactory(event=event, outlet=crowded, email="a@x.example")
+    BadgeRequestFactory(event=event, outlet=crowded, email="a@x.example", state=State.APPROVED)
     BadgeRequestFactory(event=event, outlet=crowded, email="b@x.example")
     BadgeRequestFactory(event=event, outlet=calm, email="calm@x.example", state=State.APPROVED)
     BadgeRequestFactory(event=event, outlet=None, email="nowhere@x.example", outlet_country="FR")
@@ -151,7 +160,7 @@ def test_bulk_approve_reports_capacity_refusals(
     assert (first.state, second.state) == (State.APPROVED, State.SUBMITTED)
     assert _messages(response) == [
         f"{second.full_name}: La capacité presse de 1 badges est atteinte.",
-        "1 demande(s) désormais : acceptée.",
+        "1 demande passée à l’état «\u202facceptée\u202f».",
     ]
     assert len(mail.outbox) == 1
 
@@ -290,7 +299,7 @@ def test_remind_creates_draft_for_invitees_without_request(officer_client, event
     response = officer_client.post(f"{CHANGELIST}remind/")
 
     reminder = Mailing.objects.exclude(pk=mailing.pk).get()
-    assert response["Location"] == reverse("admin:press_mailing_change", args=[reminder.pk])
+    assert response["Location"] == reverse("admin:mailings_mailing_change", args=[reminder.pk])
     assert list(reminder.journalists.all()) == [waiting]
     assert reminder.subject == {
         "fr": "Rappel : Invitation presse",
@@ -363,7 +372,7 @@ def _query_count(client, url) -> int:
 def test_field_visit_list_keeps_a_constant_number_of_queries(
     reviewer_client, event, django_assert_num_queries
 ):
-    url = "/admin/press/fieldvisit/"
+    url = "/admin/accreditation/fieldvisit/"
     visit = FieldVisitFactory(event=event, capacity=2)
     BadgeRequestFactory(event=event, state=State.APPROVED).field_visits.add(visit)
     one = _query_count(reviewer_client, url)
@@ -435,3 +444,30 @@ def test_queue_shows_state_next_to_name_and_outlet_details(reviewer_client, even
     body = response.content.decode()
     assert response.context["cl"].list_display[2:5] == ["name", "state", "outlet_column"]
     assert 'Le Soir<br><span class="badge-outlet-detail">Quotidien · Belgique</span>' in body
+
+
+@pytest.mark.parametrize(("country", "agreed"), [("BE", True), ("FR", False)])
+def test_review_flag_and_approval_agree_on_the_outlet_limit(
+    reviewer_client, reviewer, event, country, agreed
+):
+    """An outlet the media file does not know is the same outlet by name (any case) in
+    the same country: the queue flags exactly the requests approving would refuse."""
+    event.per_outlet_limit = 1
+    event.save()
+    first = BadgeRequestFactory(
+        event=event, outlet=None, outlet_name="Radio Quartier", outlet_country="BE"
+    )
+    second = BadgeRequestFactory(
+        event=event, outlet=None, outlet_name="RADIO quartier", outlet_country=country
+    )
+    accreditation_approve(badge_request=first, by=reviewer)
+
+    flagged = reviewer_client.get(CHANGELIST + "?flag=outlet_limit").context["cl"].result_list
+    refused = False
+    try:
+        accreditation_approve(badge_request=second, by=reviewer)
+    except AccreditationError as error:
+        refused = error.code == "outlet_limit"
+
+    assert [r.pk for r in flagged] == ([second.pk] if agreed else [])
+    assert refused is agreed

@@ -6,10 +6,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
+from press.accreditation.models import BadgeRequest, BadgeRequestState, FieldVisit
 from press.demo.accreditation import seed_accreditation
 from press.demo.contacts import seed_contacts
 from press.demo.event import seed_event
-from press.models.accreditation import BadgeRequest, BadgeRequestState, FieldVisit
 from tests.factories import EventFactory
 from tests.factories.accreditation import BadgeRequestFactory, FieldVisitFactory
 
@@ -55,7 +55,7 @@ def test_export_accreditations_writes_approved_requests(tmp_path):
     assert rows[2][1] == "Ana"
     assert rows[2][12] == "Centre de crise"
     assert rows[1][13] == "Trépied, Transmission en direct"
-    assert "2 badge request(s) of brussels written" in stdout.getvalue()
+    assert "2 badge requests of brussels written" in stdout.getvalue()
 
 
 def test_export_accreditations_every_state(tmp_path):
@@ -85,7 +85,7 @@ def test_purge_command_reports_what_it_removed(settings):
 
     call_command("purge_identity_documents", stdout=stdout)
 
-    assert stdout.getvalue() == "old: removed 2 press card(s), 0 letter(s).\n"
+    assert stdout.getvalue() == "old: removed 2 press cards, 0 letters.\n"
     assert set(BadgeRequest.objects.filter(event=old).values_list("press_card", flat=True)) == {""}
     current.refresh_from_db()
     assert current.press_card
@@ -99,7 +99,7 @@ def test_purge_command_with_photos(settings):
 
     call_command("purge_identity_documents", "--event", "older", "--photos", stdout=stdout)
 
-    assert stdout.getvalue() == "older: removed 1 press card(s), 0 letter(s), 1 photo(s).\n"
+    assert stdout.getvalue() == "older: removed 1 press card, 0 letters, 1 photo.\n"
 
 
 def test_purge_command_refuses_an_event_too_recent(settings, event):

@@ -7,8 +7,10 @@ import time
 import pytest
 from django.db import connection, connections
 
-from press.accreditation import AccreditationError, accreditation_approve, decisions
-from press.models.accreditation import BadgeRequest, BadgeRequestState
+from press.accreditation import decisions
+from press.accreditation.decisions import accreditation_approve
+from press.accreditation.errors import AccreditationError
+from press.accreditation.models import BadgeRequest, BadgeRequestState
 from tests.factories import EventFactory, UserFactory
 from tests.factories.accreditation import BadgeRequestFactory
 
@@ -35,7 +37,7 @@ def test_simultaneous_approvals_respect_press_capacity(monkeypatch):
     def approve(badge_request, reviewer):
         try:
             start.wait()
-            accreditation_approve(request=badge_request, by=reviewer)
+            accreditation_approve(badge_request=badge_request, by=reviewer)
         except AccreditationError as error:
             refusals.append(error.code)
         finally:

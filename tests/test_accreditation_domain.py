@@ -5,29 +5,32 @@ from django.core import mail
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.db import transaction
 from django.utils import timezone, translation
 
 from contacts.enums import ContactSource
 from contacts.journalists import journalist_erase
 from contacts.models import Journalist
 from contacts.privacy import PERSONAL_DATA_SECTIONS
-from press.accreditation import (
-    AccreditationError,
+from press.accreditation.calendar import badge_collection_ics, ics_escape, ics_fold
+from press.accreditation.decisions import (
     accreditation_approve,
     accreditation_cancel,
     accreditation_reject,
     accreditation_waitlist,
     accreditation_withdraw,
+)
+from press.accreditation.errors import AccreditationError
+from press.accreditation.models import AccreditationSettings, BadgeRequest, BadgeRequestState
+from press.accreditation.privacy import identity_documents_purge
+from press.accreditation.requests import (
+    Submission,
     badge_request_by_token,
     badge_request_submit,
     badge_request_update,
-    identity_documents_purge,
 )
-from press.accreditation.calendar import badge_collection_ics, ics_escape, ics_fold
-from press.accreditation.requests import Submission
 from press.mailings.enums import MailingKind
-from press.models import Delivery, Mailing
-from press.models.accreditation import AccreditationSettings, BadgeRequest, BadgeRequestState
+from press.mailings.models import Delivery, Mailing
 from tests.factories import EventFactory, JournalistFactory, OutletFactory
 from tests.factories.accreditation import (
     PDF_BYTES,
@@ -240,7 +243,7 @@ def test_submit_again_repeatedly_sends_the_link_once_an_hour(
 
 def test_submit_after_decision_is_refused(event, reviewer):
     badge_request, _outcome = _submit(event)
-    accreditation_reject(request=badge_request, by=reviewer)
+    accreditation_reject(badge_request=badge_request, by=reviewer)
 
     with pytest.raises(AccreditationError) as error:
         _submit(event, values=_values(phone="000"))
@@ -270,7 +273,7 @@ def test_approve_records_transition_and_sends_calendar(
     badge_request = BadgeRequestFactory(event=event)
 
     with django_capture_on_commit_callbacks(execute=True):
-        accreditation_approve(request=badge_request, by=reviewer, note="Bienvenue")
+        accreditation_approve(badge_request=badge_request, by=reviewer, note="Bienvenue")
 
     badge_request.refresh_from_db()
     assert badge_request.state == State.APPROVED
@@ -300,7 +303,7 @@ def test_approve_refused_when_press_capacity_reached(event, reviewer):
     waiting = BadgeRequestFactory(event=event)
 
     with pytest.raises(AccreditationError) as error:
-        accreditation_approve(request=waiting, by=reviewer)
+        accreditation_approve(badge_request=waiting, by=reviewer)
 
     assert error.value.code == "press_capacity"
     assert str(error.value) == "La capacité presse de 1 badges est atteinte."
@@ -317,7 +320,7 @@ def test_approve_refused_when_outlet_limit_reached(event, reviewer):
     third = BadgeRequestFactory(event=event, outlet=outlet, outlet_name="Le Soir")
 
     with pytest.raises(AccreditationError) as error:
-        accreditation_approve(request=third, by=reviewer)
+        accreditation_approve(badge_request=third, by=reviewer)
 
     assert error.value.code == "outlet_limit"
     assert "Le Soir" in error.value.message
@@ -330,7 +333,7 @@ def test_approve_counts_unknown_outlets_by_name(event, reviewer):
     second = BadgeRequestFactory(event=event, outlet_name="radio libre")
 
     with pytest.raises(AccreditationError) as error:
-        accreditation_approve(request=second, by=reviewer)
+        accreditation_approve(badge_request=second, by=reviewer)
 
     assert error.value.code == "outlet_limit"
 
@@ -343,7 +346,7 @@ def test_approve_refused_when_field_visit_full(event, reviewer):
     waiting.field_visits.add(visit)
 
     with pytest.raises(AccreditationError) as error:
-        accreditation_approve(request=waiting, by=reviewer)
+        accreditation_approve(badge_request=waiting, by=reviewer)
 
     assert error.value.code == "field_visit_full"
     assert (
@@ -355,8 +358,8 @@ def test_waitlisted_request_can_be_approved(event, reviewer, django_capture_on_c
     badge_request = BadgeRequestFactory(event=event)
 
     with django_capture_on_commit_callbacks(execute=True):
-        accreditation_waitlist(request=badge_request, by=reviewer)
-        accreditation_approve(request=badge_request, by=reviewer)
+        accreditation_waitlist(badge_request=badge_request, by=reviewer)
+        accreditation_approve(badge_request=badge_request, by=reviewer)
 
     badge_request.refresh_from_db()
     assert badge_request.state == State.APPROVED
@@ -385,7 +388,7 @@ def test_disallowed_moves_are_refused(event, reviewer, start, action):
     badge_request = BadgeRequestFactory(event=event, state=start)
 
     with pytest.raises(AccreditationError) as error:
-        action(request=badge_request, by=reviewer)
+        action(badge_request=badge_request, by=reviewer)
 
     assert error.value.code == "not_allowed"
     badge_request.refresh_from_db()
@@ -397,7 +400,9 @@ def test_reject_email_gives_the_reason(event, reviewer, django_capture_on_commit
     badge_request = BadgeRequestFactory(event=event, language="en")
 
     with django_capture_on_commit_callbacks(execute=True):
-        accreditation_reject(request=badge_request, by=reviewer, note="No proof of assignment.")
+        accreditation_reject(
+            badge_request=badge_request, by=reviewer, note="No proof of assignment."
+        )
 
     message = mail.outbox[0]
     assert message.subject.startswith("Your accreditation request was not accepted")
@@ -408,7 +413,7 @@ def test_withdraw_by_journalist_records_no_user(event, django_capture_on_commit_
     badge_request = BadgeRequestFactory(event=event, state=State.APPROVED)
 
     with django_capture_on_commit_callbacks(execute=True):
-        accreditation_withdraw(request=badge_request, note="Plus disponible")
+        accreditation_withdraw(badge_request=badge_request, note="Plus disponible")
 
     transition = badge_request.transitions.get()
     assert (transition.to_state, transition.by, transition.note) == (
@@ -423,7 +428,7 @@ def test_cancel_by_staff_tells_the_journalist(event, reviewer, django_capture_on
     badge_request = BadgeRequestFactory(event=event, state=State.WAITLISTED)
 
     with django_capture_on_commit_callbacks(execute=True):
-        accreditation_cancel(request=badge_request, by=reviewer, note="Doublon")
+        accreditation_cancel(badge_request=badge_request, by=reviewer, note="Doublon")
 
     badge_request.refresh_from_db()
     assert (badge_request.state, badge_request.decided_by) == (State.CANCELLED, reviewer)
@@ -440,7 +445,7 @@ def test_decision_rolled_back_sends_nothing(event, reviewer, django_capture_on_c
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        accreditation_approve(request=badge_request, by=reviewer)
+        accreditation_approve(badge_request=badge_request, by=reviewer)
         raise RuntimeError
 
     assert callbacks == []
@@ -453,7 +458,7 @@ def test_update_refused_once_decided(event, reviewer):
     badge_request = BadgeRequestFactory(event=event, state=State.APPROVED)
 
     with pytest.raises(AccreditationError) as error:
-        badge_request_update(request=badge_request, values={"phone": "1"}, files={})
+        badge_request_update(badge_request=badge_request, values={"phone": "1"}, files={})
 
     assert error.value.code == "not_editable"
 
@@ -485,7 +490,7 @@ def test_ics_is_crlf_and_escaped(event):
     event.save()
     badge_request = BadgeRequestFactory(event=event, language="en")
 
-    content = badge_collection_ics(request=badge_request).decode()
+    content = badge_collection_ics(badge_request=badge_request).decode()
 
     assert content.endswith("END:VCALENDAR\r\n")
     assert "\n" not in content.replace("\r\n", "")
@@ -544,15 +549,35 @@ def test_purge_refused_before_the_retention_period(settings, event):
     assert BadgeRequest.objects.get().press_card
 
 
-def test_erasing_journalist_deletes_badge_requests_and_files(event, officer):
+def test_erasing_journalist_deletes_badge_requests_and_files(
+    event, officer, django_capture_on_commit_callbacks
+):
     journalist = JournalistFactory(email="gone@media.example")
     badge_request = BadgeRequestFactory(event=event, journalist=journalist, email=journalist.email)
     photo_name = badge_request.photo.name
 
-    journalist_erase(journalist=journalist, by=officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        journalist_erase(journalist=journalist, by=officer)
 
     assert BadgeRequest.objects.count() == 0
     assert not storages["private"].exists(photo_name)
+
+
+def test_erasure_rolled_back_keeps_the_files(event, officer, django_capture_on_commit_callbacks):
+    journalist = JournalistFactory(email="kept@media.example")
+    badge_request = BadgeRequestFactory(event=event, journalist=journalist, email=journalist.email)
+    photo_name = badge_request.photo.name
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        journalist_erase(journalist=journalist, by=officer)
+        raise RuntimeError("the erasure fails after the badge requests went")
+
+    assert BadgeRequest.objects.filter(pk=badge_request.pk).exists()
+    assert storages["private"].exists(photo_name)
 
 
 def test_personal_data_export_lists_badge_requests(event):
@@ -571,7 +596,7 @@ def test_emails_escape_what_the_journalist_typed(
     badge_request = BadgeRequestFactory(event=event, first_name="<script>alert(1)</script>")
 
     with django_capture_on_commit_callbacks(execute=True):
-        accreditation_reject(request=badge_request, by=reviewer, note="<img src=x onerror=y>")
+        accreditation_reject(badge_request=badge_request, by=reviewer, note="<img src=x onerror=y>")
 
     html = mail.outbox[0].alternatives[0][0]
     assert "<script>" not in html

@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from press.accreditation.models import AccreditationSettings, BadgeRequest, BadgeRequestState
 from press.mailings.enums import MailingKind
-from press.models import Delivery, Mailing
-from press.models.accreditation import AccreditationSettings, BadgeRequest, BadgeRequestState
+from press.mailings.models import Delivery, Mailing
 from tests.factories import EventFactory, JournalistFactory, OutletFactory
 from tests.factories.accreditation import (
     PDF_BYTES,

@@ -26,14 +26,14 @@ def test_press_officer_sees_and_edits_the_media_file(client, staff_user):
     client.force_login(staff_user(permissions.PRESS_OFFICER))
     assert client.get("/admin/contacts/journalist/").status_code == 200
     assert client.get("/admin/contacts/journalist/add/").status_code == 200
-    assert client.get("/admin/press/event/add/").status_code == 200
+    assert client.get("/admin/events/event/add/").status_code == 200
 
 
 def test_viewer_reads_but_cannot_change(client, staff_user, event):
     client.force_login(staff_user(permissions.VIEWER))
     assert client.get("/admin/contacts/journalist/").status_code == 200
     assert client.get("/admin/contacts/journalist/add/").status_code == 403
-    response = client.post(f"/admin/press/event/{event.pk}/change/", {"slug": "changed"})
+    response = client.post(f"/admin/events/event/{event.pk}/change/", {"slug": "changed"})
     assert response.status_code == 403
     event.refresh_from_db()
     assert event.slug != "changed"
@@ -42,15 +42,15 @@ def test_viewer_reads_but_cannot_change(client, staff_user, event):
 def test_reviewer_does_not_see_the_media_file(client, staff_user):
     client.force_login(staff_user(permissions.ACCREDITATION_REVIEWER))
     assert client.get("/admin/contacts/journalist/").status_code == 403
-    assert client.get("/admin/press/event/add/").status_code == 403
+    assert client.get("/admin/events/event/add/").status_code == 403
 
 
 def test_checkin_desk_sees_no_office_data(client, staff_user):
     user = staff_user(permissions.CHECKIN_DESK)
     client.force_login(user)
-    assert user.has_perm("press.check_in_badge")
+    assert user.has_perm("events.check_in_badge")
     assert client.get("/admin/contacts/journalist/").status_code == 403
-    assert client.get("/admin/press/event/").status_code == 403
+    assert client.get("/admin/events/event/").status_code == 403
 
 
 def test_admin_login_locks_out_after_repeated_failures(client, staff_user):

@@ -9,8 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from contacts.enums import ContactSource, ImportState
+from contacts.enums import ContactSource, ImportState, SuppressionReason
+from contacts.journalists import journalist_erase
 from contacts.models import ContactImport, ContactList, Journalist, Suppression
+from contacts.suppression import journalist_exclusion
 from press import permissions
 from tests.factories import ContactListFactory, JournalistFactory, OutletFactory
 from tests.factories.accreditation import BadgeRequestFactory
@@ -482,3 +484,49 @@ def test_import_page_refuses_two_lists_at_once(officer_client):
         "Choisissez une liste existante ou nommez-en une nouvelle, pas les deux."
     ]
     assert Journalist.objects.count() == 0
+
+
+def test_erased_address_added_by_hand_in_the_admin_stays_suppressed(officer_client):
+    journalist_erase(journalist=JournalistFactory(email="forgotten@media.example"), by=None)
+    outlet = OutletFactory()
+
+    response = officer_client.post(
+        "/admin/contacts/journalist/add/",
+        {
+            "first_name": "Nadia",
+            "last_name": "Back",
+            "email": "Forgotten@Media.example",
+            "language": "fr",
+            "outlet": outlet.pk,
+            "country": "BE",
+            **empty_inlines(officer_client),
+        },
+    )
+
+    assert response.status_code == 302
+    added = Journalist.objects.get(email="forgotten@media.example")
+    assert added.suppression_reason == SuppressionReason.ERASED
+    assert added.suppressed_at is not None
+    assert journalist_exclusion(added) == SuppressionReason.ERASED
+
+
+def test_changing_an_address_to_an_erased_one_in_the_admin_suppresses_it(officer_client):
+    journalist_erase(journalist=JournalistFactory(email="left@media.example"), by=None)
+    journalist = JournalistFactory(email="new@media.example", country="BE", language="en")
+
+    response = officer_client.post(
+        f"/admin/contacts/journalist/{journalist.pk}/change/",
+        {
+            "first_name": journalist.first_name,
+            "last_name": journalist.last_name,
+            "email": "left@media.example",
+            "language": "en",
+            "outlet": journalist.outlet_id,
+            "country": "BE",
+            **empty_inlines(officer_client),
+        },
+    )
+
+    assert response.status_code == 302
+    journalist.refresh_from_db()
+    assert journalist.suppression_reason == SuppressionReason.ERASED

@@ -5,7 +5,8 @@ from django.core.management import call_command
 from django.db import IntegrityError
 
 from contacts.enums import ImportState
-from contacts.imports.jobs import contact_import_move, contact_import_queue, contact_import_run
+from contacts.imports.jobs import contact_import_queue
+from contacts.imports.running import contact_import_move, contact_import_run
 from contacts.journalists import ContactError
 from contacts.models import ContactImport, Journalist
 from tests.factories import UserFactory
@@ -106,7 +107,7 @@ def test_contact_import_run_marks_an_unexpected_error_as_failed(monkeypatch):
     def crash(**kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("contacts.imports.jobs.import_plan", crash)
+    monkeypatch.setattr("contacts.imports.running.import_plan", crash)
 
     with pytest.raises(RuntimeError):
         contact_import_run(contact_import=contact_import)

@@ -8,7 +8,6 @@ from django.utils import timezone
 from contacts.enums import ConsentBasis, ContactSource, SuppressionReason
 from contacts.journalists import (
     ContactError,
-    email_is_suppressed,
     journalist_erase,
     journalist_export_personal_data,
     journalist_suppress,
@@ -141,18 +140,6 @@ def test_journalist_suppress_is_idempotent_and_keeps_the_first_reason():
     assert (changed_first, changed_again) == (True, False)
     assert journalist.suppression_reason == SuppressionReason.BOUNCED
     assert journalist.suppressed_at == first
-
-
-def test_email_is_suppressed_for_suppressed_erased_and_hashed_addresses():
-    bounced = JournalistFactory(email="bounced@media.example")
-    journalist_suppress(journalist=bounced, reason=SuppressionReason.BOUNCED)
-    journalist_erase(journalist=JournalistFactory(email="erased@media.example"), by=None)
-    JournalistFactory(email="fine@media.example")
-
-    assert email_is_suppressed("Bounced@Media.example") is True
-    assert email_is_suppressed("erased@media.example") is True
-    assert email_is_suppressed("fine@media.example") is False
-    assert email_is_suppressed("unknown@media.example") is False
 
 
 def test_journalist_erase_anonymises_keeps_row_and_hash():

@@ -7,10 +7,10 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from press import permissions
-from press.enums import ReleaseStatus
 from press.mailings.enums import DeliveryState, MailingState
+from press.mailings.models import Delivery, Mailing
 from press.mailings.sending import _claim_batch, _freeze, mailing_send
-from press.models import Delivery, Mailing
+from press.releases.enums import ReleaseStatus
 from tests.factories import ContactListFactory, JournalistFactory, OutletFactory
 from tests.factories.mailings import (
     DeliveryFactory,
@@ -38,16 +38,16 @@ def audience(*languages):
 
 
 def change_url(mailing, suffix="change/"):
-    return f"/admin/press/mailing/{mailing.pk}/{suffix}"
+    return f"/admin/mailings/mailing/{mailing.pk}/{suffix}"
 
 
 def test_admin_creates_a_mailing_from_a_release(officer_client, officer, event):
     release = bilingual_release()
     contact_list = audience("fr", "en")
 
-    page = officer_client.get(f"/admin/press/mailing/add/?release={release.pk}")
+    page = officer_client.get(f"/admin/mailings/mailing/add/?release={release.pk}")
     response = officer_client.post(
-        f"/admin/press/mailing/add/?release={release.pk}",
+        f"/admin/mailings/mailing/add/?release={release.pk}",
         {
             "kind": "release",
             "event": event.pk,
@@ -75,7 +75,7 @@ def test_admin_creates_a_mailing_from_a_release(officer_client, officer, event):
 
 def test_admin_refuses_an_invitation_without_message(officer_client, event):
     response = officer_client.post(
-        "/admin/press/mailing/add/",
+        "/admin/mailings/mailing/add/",
         {"kind": "invitation", "event": event.pk, "subject_0": "Invitation"},
     )
 
@@ -268,15 +268,15 @@ def test_admin_mailing_list_queries_do_not_grow_with_rows(
     officer_client, event, django_assert_num_queries
 ):
     MailingFactory(event=event)
-    officer_client.get("/admin/press/mailing/")
+    officer_client.get("/admin/mailings/mailing/")
 
     with django_assert_num_queries(10) as one:
-        officer_client.get("/admin/press/mailing/")
+        officer_client.get("/admin/mailings/mailing/")
     for _index in range(5):
         sent = MailingFactory(event=event, lists=[audience("fr", "en")])
         mailing_send(mailing=sent)
     with django_assert_num_queries(len(one.captured_queries)):
-        response = officer_client.get("/admin/press/mailing/")
+        response = officer_client.get("/admin/mailings/mailing/")
 
     assert (
         response.content.decode().count(
@@ -374,8 +374,8 @@ def test_admin_mailing_list_searches_subjects_and_release_titles(officer_client,
     MailingFactory(event=event)
     InvitationMailingFactory(event=event)
 
-    by_title = officer_client.get("/admin/press/mailing/?q=cities")
-    by_subject = officer_client.get("/admin/press/mailing/?q=invitation")
+    by_title = officer_client.get("/admin/mailings/mailing/?q=cities")
+    by_subject = officer_client.get("/admin/mailings/mailing/?q=invitation")
 
     assert by_title.context["cl"].result_count == 1
     assert by_subject.context["cl"].result_count == 1

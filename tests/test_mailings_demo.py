@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from press.mailings.enums import MailingKind, MailingState
-from press.models import Delivery, Mailing
+from press.mailings.models import Delivery, Mailing
 
 pytestmark = pytest.mark.django_db
 

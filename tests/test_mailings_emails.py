@@ -1,9 +1,9 @@
-"""press.emails: the MJML pipeline every email goes through."""
+"""press.core.emails: the MJML pipeline every email goes through."""
 
 import pytest
 from django.core import mail
 
-from press.emails import (
+from press.core.emails import (
     PersonalTemplate,
     email_compile,
     mjml_compilations,
@@ -29,6 +29,7 @@ def test_send_email_renders_html_and_text_and_returns_the_message_id(event):
         template="mailing_invitation",
         to="lea@media.example",
         language="fr",
+        event=event,
         context=INVITATION,
         attachments=[("invitation.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")],
         reply_to=["press@event.example"],
@@ -69,7 +70,9 @@ def test_send_email_takes_the_subject_from_the_text_block(event, settings, tmp_p
         {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
     ]
 
-    send_email(template="probe", to="a@b.example", language="en", context={"name": "R&D"})
+    send_email(
+        template="probe", to="a@b.example", language="en", event=event, context={"name": "R&D"}
+    )
 
     (message,) = mail.outbox
     assert message.subject == "Press office: R&D"
@@ -94,7 +97,9 @@ def test_personal_template_escapes_values_in_html_only():
 def test_email_compile_ignores_placeholders_typed_in_content(event):
     context = {**INVITATION, "message": "[[presse:0000:unsubscribe_url]] {{ greeting }}"}
 
-    compiled = email_compile(template="mailing_invitation", language="en", context=context)
+    compiled = email_compile(
+        template="mailing_invitation", language="en", event=event, context=context
+    )
     text = compiled.text.render(
         {"greeting": "Hi Léa,", "unsubscribe_url": "https://x.example/u/", "invitation_url": ""}
     )
@@ -102,3 +107,17 @@ def test_email_compile_ignores_placeholders_typed_in_content(event):
     assert "[[presse:0000:unsubscribe_url]] {{ greeting }}" in text
     assert text.startswith("Hi Léa,\n")
     assert "Unsubscribe: https://x.example/u/" in text
+
+
+def test_send_email_without_an_event_shows_the_press_office_alone(event):
+    send_email(
+        template="mailing_invitation",
+        to="a@b.example",
+        language="en",
+        event=None,
+        context=INVITATION,
+    )
+
+    (message,) = mail.outbox
+    assert event.slug not in message.alternatives[0].content
+    assert "Press office" in message.alternatives[0].content

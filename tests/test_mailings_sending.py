@@ -13,19 +13,14 @@ from django.utils import timezone, translation
 from contacts.enums import SuppressionReason
 from contacts.journalists import journalist_suppress
 from contacts.models import Suppression, email_digest
-from press.emails import mjml_compilations
+from press.core.emails import mjml_compilations
 from press.mailings.enums import DeliveryState, MailingState
+from press.mailings.errors import MailingError
+from press.mailings.lifecycle import mailing_cancel, mailing_schedule
+from press.mailings.models import Delivery
 from press.mailings.recipients import mailing_recipients
-from press.mailings.sending import (
-    STALE_AFTER,
-    MailingError,
-    _freeze,
-    mailing_cancel,
-    mailing_schedule,
-    mailing_send,
-    mailing_send_test,
-)
-from press.models import Delivery
+from press.mailings.rendering import mailing_send_test
+from press.mailings.sending import STALE_AFTER, _freeze, mailing_send
 from tests.factories import (
     ContactListFactory,
     JournalistFactory,
@@ -336,7 +331,7 @@ def test_mailing_schedule_queues_the_send_for_later(
     event, settings, django_capture_on_commit_callbacks
 ):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    from press.tasks import send_mailing_task
+    from press.mailings.tasks import send_mailing_task
 
     send_mailing_task.get_backend().clear()
     contact_list, _journalists = audience("fr")

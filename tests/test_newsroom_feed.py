@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from press.enums import ReleaseStatus
+from press.releases.enums import ReleaseStatus
 from tests.factories import EventFactory, ReleaseFactory, ReleaseVersionFactory
 
 pytestmark = pytest.mark.django_db

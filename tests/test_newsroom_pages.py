@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from press import permissions
-from press.enums import ReleaseStatus
+from press.releases.enums import ReleaseStatus
 from tests.factories import EventFactory, ReleaseFactory, ReleaseVersionFactory
 from tests.factories.releases import (
     AttachmentFactory,
@@ -261,7 +261,7 @@ def embargoed_release():
 def test_release_preview_shows_an_embargoed_release_to_press_officers(officer_client):
     release = embargoed_release()
 
-    response = officer_client.get(f"/admin/press/release/{release.pk}/preview/en/")
+    response = officer_client.get(f"/admin/releases/release/{release.pk}/preview/en/")
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -274,7 +274,7 @@ def test_release_preview_shows_an_embargoed_release_to_press_officers(officer_cl
 
 def test_release_preview_is_refused_to_visitors_and_staff_without_permission(client, staff_user):
     release = embargoed_release()
-    preview = f"/admin/press/release/{release.pk}/preview/en/"
+    preview = f"/admin/releases/release/{release.pk}/preview/en/"
 
     anonymous = client.get(preview)
     client.force_login(staff_user(permissions.CHECKIN_DESK))
@@ -288,8 +288,12 @@ def test_release_preview_is_refused_to_visitors_and_staff_without_permission(cli
 def test_release_preview_of_a_missing_language_is_not_found(officer_client):
     release = embargoed_release()
 
-    assert officer_client.get(f"/admin/press/release/{release.pk}/preview/fr/").status_code == 404
-    assert officer_client.get(f"/admin/press/release/{release.pk}/preview/de/").status_code == 404
+    assert (
+        officer_client.get(f"/admin/releases/release/{release.pk}/preview/fr/").status_code == 404
+    )
+    assert (
+        officer_client.get(f"/admin/releases/release/{release.pk}/preview/de/").status_code == 404
+    )
 
 
 def test_attachment_download_keeps_the_original_file_and_name(client):

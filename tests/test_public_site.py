@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from press.events import current_event
+from press.events.selectors import current_event
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db

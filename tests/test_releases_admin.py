@@ -6,14 +6,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from press import permissions
-from press.enums import ReleaseStatus
-from press.models import Attachment, Release, ReleaseStatusChange, ReleaseVersion
+from press.releases.enums import ReleaseStatus
+from press.releases.models import Attachment, Release, ReleaseStatusChange, ReleaseVersion
 from tests.factories import ReleaseFactory, ReleaseVersionFactory
 from tests.factories.releases import image_bytes
 
 pytestmark = pytest.mark.django_db
 
-ADD_URL = "/admin/press/release/add/"
+ADD_URL = "/admin/releases/release/add/"
 
 
 @pytest.fixture(autouse=True)
@@ -178,7 +178,7 @@ def test_release_list_shows_languages_in_constant_queries(
     ReleaseVersionFactory(release=version.release, language="en", slug="english")
 
     with django_assert_num_queries(11):
-        response = officer_client.get("/admin/press/release/")
+        response = officer_client.get("/admin/releases/release/")
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -196,7 +196,7 @@ def test_release_publish_button_records_who(officer_client, officer):
     )
     release = version.release
 
-    response = officer_client.post(f"/admin/press/release/{release.pk}/status/publish/")
+    response = officer_client.post(f"/admin/releases/release/{release.pk}/status/publish/")
 
     assert response.status_code == 302
     release.refresh_from_db()
@@ -207,7 +207,7 @@ def test_release_publish_button_records_who(officer_client, officer):
 def test_release_transition_refused_says_why_and_changes_nothing(officer_client):
     release = ReleaseFactory(status=ReleaseStatus.DRAFT, publish_at=None)
 
-    response = officer_client.post(f"/admin/press/release/{release.pk}/status/archive/")
+    response = officer_client.post(f"/admin/releases/release/{release.pk}/status/archive/")
 
     messages = [str(m) for m in get_messages(response.wsgi_request)]
     assert messages == ["Only a published release can be archived; this one is draft."]
@@ -221,9 +221,9 @@ def test_release_transition_needs_post_and_change_permission(client, staff_user)
     ReleaseVersionFactory(release=release)
     client.force_login(staff_user(permissions.VIEWER))
 
-    assert client.get(f"/admin/press/release/{release.pk}/status/publish/").status_code == 405
-    assert client.post(f"/admin/press/release/{release.pk}/status/publish/").status_code == 403
-    assert client.get(f"/admin/press/release/{release.pk}/schedule/").status_code == 403
+    assert client.get(f"/admin/releases/release/{release.pk}/status/publish/").status_code == 405
+    assert client.post(f"/admin/releases/release/{release.pk}/status/publish/").status_code == 403
+    assert client.get(f"/admin/releases/release/{release.pk}/schedule/").status_code == 403
     release.refresh_from_db()
     assert release.status == ReleaseStatus.DRAFT
 
@@ -233,12 +233,12 @@ def test_release_schedule_form_sets_a_future_time(officer_client):
         release=ReleaseFactory(status=ReleaseStatus.DRAFT, publish_at=None)
     ).release
     at = timezone.localtime() + dt.timedelta(days=2)
-    page = officer_client.get(f"/admin/press/release/{release.pk}/schedule/")
+    page = officer_client.get(f"/admin/releases/release/{release.pk}/schedule/")
     assert page.status_code == 200
     assert 'name="publish_at_0"' in page.content.decode()
 
     response = officer_client.post(
-        f"/admin/press/release/{release.pk}/schedule/",
+        f"/admin/releases/release/{release.pk}/schedule/",
         {"publish_at_0": at.strftime("%Y-%m-%d"), "publish_at_1": at.strftime("%H:%M:%S")},
     )
 
@@ -255,7 +255,7 @@ def test_release_schedule_form_refuses_a_past_time(officer_client):
     at = timezone.localtime() - dt.timedelta(days=2)
 
     response = officer_client.post(
-        f"/admin/press/release/{release.pk}/schedule/",
+        f"/admin/releases/release/{release.pk}/schedule/",
         {"publish_at_0": at.strftime("%Y-%m-%d"), "publish_at_1": at.strftime("%H:%M:%S")},
     )
 
@@ -274,7 +274,7 @@ def test_release_bulk_publish_reports_the_ones_refused(officer_client):
     empty = ReleaseFactory(status=ReleaseStatus.DRAFT, publish_at=None)
 
     response = officer_client.post(
-        "/admin/press/release/",
+        "/admin/releases/release/",
         {"action": "publish_selected", "_selected_action": [ready.pk, empty.pk]},
     )
 
@@ -291,27 +291,27 @@ def test_release_change_page_offers_previews_and_the_allowed_actions(officer_cli
         release=ReleaseFactory(status=ReleaseStatus.DRAFT, publish_at=None)
     ).release
 
-    published_page = officer_client.get(f"/admin/press/release/{published.pk}/change/")
-    draft_page = officer_client.get(f"/admin/press/release/{draft.pk}/change/")
+    published_page = officer_client.get(f"/admin/releases/release/{published.pk}/change/")
+    draft_page = officer_client.get(f"/admin/releases/release/{draft.pk}/change/")
 
     html = published_page.content.decode()
-    assert f'href="/admin/press/release/{published.pk}/preview/en/"' in html
-    assert f"/admin/press/release/{published.pk}/preview/fr/" not in html
+    assert f'href="/admin/releases/release/{published.pk}/preview/en/"' in html
+    assert f"/admin/releases/release/{published.pk}/preview/fr/" not in html
     assert [name for name, _label in published_page.context["transitions"]] == [
         "unpublish",
         "archive",
     ]
-    assert f'href="/admin/press/release/{published.pk}/schedule/"' not in html
+    assert f'href="/admin/releases/release/{published.pk}/schedule/"' not in html
     assert [name for name, _label in draft_page.context["transitions"]] == ["publish"]
-    assert f'href="/admin/press/release/{draft.pk}/schedule/"' in draft_page.content.decode()
+    assert f'href="/admin/releases/release/{draft.pk}/schedule/"' in draft_page.content.decode()
 
 
 def test_release_change_page_links_to_a_new_mailing_of_this_release(officer_client):
     release = ReleaseVersionFactory(language="en").release
     empty = ReleaseFactory(status=ReleaseStatus.DRAFT, publish_at=None)
 
-    html = officer_client.get(f"/admin/press/release/{release.pk}/change/").content.decode()
-    empty_html = officer_client.get(f"/admin/press/release/{empty.pk}/change/").content.decode()
+    html = officer_client.get(f"/admin/releases/release/{release.pk}/change/").content.decode()
+    empty_html = officer_client.get(f"/admin/releases/release/{empty.pk}/change/").content.decode()
 
-    assert f'href="/admin/press/mailing/add/?release={release.pk}"' in html
-    assert "/admin/press/mailing/add/?release=" not in empty_html
+    assert f'href="/admin/mailings/mailing/add/?release={release.pk}"' in html
+    assert "/admin/mailings/mailing/add/?release=" not in empty_html

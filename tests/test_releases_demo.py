@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 
-from press.models import Attachment, Release
-from press.uploads import file_is_pdf
+from press.core.uploads import file_is_pdf
+from press.releases.models import Attachment, Release
 
 pytestmark = pytest.mark.django_db
 

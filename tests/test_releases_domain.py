@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone, translation
 
-from press.enums import ReleaseStatus
-from press.models import Release, ReleaseStatusChange
-from press.releases import (
+from press.releases.enums import ReleaseStatus
+from press.releases.models import Release, ReleaseStatusChange
+from press.releases.publishing import (
     ReleaseError,
     release_archive,
     release_publish,

@@ -7,10 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import Image
 
-from press import uploads
-from press.enums import AttachmentKind
-from press.models import Attachment
-from press.sanitise import sanitise_html
+from press.core import uploads
+from press.core.sanitise import sanitise_html
+from press.releases.enums import AttachmentKind
+from press.releases.models import Attachment
 from tests.factories import ReleaseFactory, ReleaseVersionFactory
 from tests.factories.releases import PDF_BYTES, image_bytes, pdf_file, photo_file
 

@@ -3,7 +3,7 @@ import io
 
 from openpyxl import load_workbook
 
-from press.spreadsheets import write_xlsx
+from press.core.spreadsheets import write_xlsx
 
 
 def test_write_xlsx_neutralises_formulas_and_formats_the_header():

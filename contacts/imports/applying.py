@@ -1,6 +1,8 @@
 """Applying an import plan in one transaction, with bulk writes.
 
-`contacts_import` is the one entry point the command and the back office call.
+`import_apply` writes a plan; `contacts_import` (read, plan, apply) is what the
+import_contacts command calls. The back office previews with import_plan and applies
+in the background (contacts.imports.running), through import_apply too.
 """
 
 from collections.abc import Callable

@@ -22,8 +22,9 @@ from contacts.cleaning import (
 )
 from contacts.enums import OutletKind, SuppressionReason
 from contacts.imports.columns import Columns, columns_find
-from contacts.models import ContactList, Journalist, Outlet, Suppression, email_digest
+from contacts.models import ContactList, Journalist, Outlet, email_digest
 from contacts.phones import phone_normalise
+from contacts.suppression import suppression_reasons
 
 CREATED, UPDATED, UNCHANGED, REFUSED = "created", "updated", "unchanged", "refused"
 LOOKUP_CHUNK = 2000
@@ -304,16 +305,6 @@ def _existing_journalists(emails: list[str]) -> dict[str, Journalist]:
     return found
 
 
-def _suppressed_hashes(emails: list[str]) -> dict[str, str]:
-    digests = [email_digest(email) for email in emails]
-    found = {}
-    for chunk in _chunks(digests):
-        found.update(
-            Suppression.objects.filter(email_hash__in=chunk).values_list("email_hash", "reason")
-        )
-    return found
-
-
 def _outlets(entries: list[Entry]) -> dict[str, Outlet]:
     """Existing outlets by folded name (preferring one in the row's country), and new
     unsaved ones for names the file introduces."""
@@ -397,7 +388,7 @@ def import_plan(
         contact_list = ContactList.objects.filter(name__iexact=list_name).first()
     emails = [entry.email for entry in entries]
     existing = _existing_journalists(emails)
-    suppressed = _suppressed_hashes([email for email in emails if email not in existing])
+    suppressed = suppression_reasons([email for email in emails if email not in existing])
     outlets = _outlets(entries)
     members = set()
     if contact_list is not None and contact_list.pk:

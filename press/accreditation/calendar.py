@@ -31,12 +31,12 @@ def ics_fold(line: str) -> str:
     return (CRLF + " ").join(parts)
 
 
-def badge_collection_ics(*, request, pickup: dict | None = None) -> bytes:
+def badge_collection_ics(*, badge_request, pickup: dict | None = None) -> bytes:
     """A one-event calendar spanning the event's days, in the request's language;
     `pickup` is emails.badge_pickup() for that language."""
-    event = request.event
+    event = badge_request.event
     pickup = pickup or {}
-    with translation.override(request.language):
+    with translation.override(badge_request.language):
         place = pickup.get("pickup_place", "")
         hours = pickup.get("pickup_hours", "")
         description = [
@@ -57,7 +57,7 @@ def badge_collection_ics(*, request, pickup: dict | None = None) -> bytes:
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
         "BEGIN:VEVENT",
-        f"UID:badge-{request.pk}-{event.slug}@presse",
+        f"UID:badge-{badge_request.pk}-{event.slug}@presse",
         f"DTSTAMP:{stamp}",
         f"DTSTART;VALUE=DATE:{event.starts_on:%Y%m%d}",
         f"DTEND;VALUE=DATE:{event.ends_on + dt.timedelta(days=1):%Y%m%d}",

@@ -11,15 +11,20 @@ from django.utils.translation import gettext as _
 
 from press.accreditation.emails import EMAIL_FOR_STATE
 from press.accreditation.errors import AccreditationError
-from press.accreditation.tasks import badge_request_email
-from press.models import Event
-from press.models.accreditation import (
+from press.accreditation.models import (
     BadgeRequest,
     BadgeRequestState,
     BadgeRequestTransition,
     FieldVisit,
 )
-from press.queue import enqueue_on_commit
+from press.accreditation.notifications import badge_request_notify
+from press.accreditation.selectors import (
+    field_visit_is_full,
+    outlet_approved_count,
+    outlet_limit_reached,
+    with_field_visit_occupancy,
+)
+from press.events.models import Event
 
 State = BadgeRequestState
 ALLOWED_MOVES = {
@@ -28,35 +33,35 @@ ALLOWED_MOVES = {
 }
 
 
-def accreditation_approve(*, request: BadgeRequest, by, note: str = "") -> BadgeRequest:
+def accreditation_approve(*, badge_request: BadgeRequest, by, note: str = "") -> BadgeRequest:
     """Approve a submitted or waitlisted request. Refuses, under a lock on the event so
     that reviewers approving at once never exceed a limit: when the event's press
     capacity is reached ("press_capacity"), when the outlet already has its number of
     badges ("outlet_limit"), when a chosen field visit is full ("field_visit_full").
     Queues the approval email with the practical information and a calendar file."""
-    return _decide(request, to=State.APPROVED, by=by, note=note)
+    return _decide(badge_request, to=State.APPROVED, by=by, note=note)
 
 
-def accreditation_waitlist(*, request: BadgeRequest, by, note: str = "") -> BadgeRequest:
+def accreditation_waitlist(*, badge_request: BadgeRequest, by, note: str = "") -> BadgeRequest:
     """Put a submitted request on the waiting list; queues the waitlisted email."""
-    return _decide(request, to=State.WAITLISTED, by=by, note=note)
+    return _decide(badge_request, to=State.WAITLISTED, by=by, note=note)
 
 
-def accreditation_reject(*, request: BadgeRequest, by, note: str = "") -> BadgeRequest:
+def accreditation_reject(*, badge_request: BadgeRequest, by, note: str = "") -> BadgeRequest:
     """Reject a submitted or waitlisted request; the note is the reason the journalist
     reads in the rejection email."""
-    return _decide(request, to=State.REJECTED, by=by, note=note)
+    return _decide(badge_request, to=State.REJECTED, by=by, note=note)
 
 
-def accreditation_withdraw(*, request: BadgeRequest, by=None, note: str = "") -> BadgeRequest:
+def accreditation_withdraw(*, badge_request: BadgeRequest, by=None, note: str = "") -> BadgeRequest:
     """The journalist withdraws a request that is still active (submitted, waitlisted or
     approved); `by` is None when the journalist does it from the status page."""
-    return _decide(request, to=State.WITHDRAWN, by=by, note=note)
+    return _decide(badge_request, to=State.WITHDRAWN, by=by, note=note)
 
 
-def accreditation_cancel(*, request: BadgeRequest, by, note: str = "") -> BadgeRequest:
+def accreditation_cancel(*, badge_request: BadgeRequest, by, note: str = "") -> BadgeRequest:
     """Staff cancel a request that is still active; the journalist is told."""
-    return _decide(request, to=State.CANCELLED, by=by, note=note)
+    return _decide(badge_request, to=State.CANCELLED, by=by, note=note)
 
 
 ACTIONS = {
@@ -73,16 +78,16 @@ def move_is_allowed(from_state: str, to_state: str) -> bool:
     return to_state in ALLOWED_MOVES.get(from_state, set())
 
 
-def _decide(request: BadgeRequest, *, to: str, by, note: str) -> BadgeRequest:
+def _decide(badge_request: BadgeRequest, *, to: str, by, note: str) -> BadgeRequest:
     with transaction.atomic():
         if to == State.APPROVED:
             # Approvals of one event wait for each other on the event's row, so that
             # the capacity counts below stay exact until this one commits.
-            event = Event.objects.select_for_update().get(pk=request.event_id)
+            event = Event.objects.select_for_update().get(pk=badge_request.event_id)
         locked = (
             BadgeRequest.objects.select_for_update(of=("self",))
             .select_related("event")
-            .get(pk=request.pk)
+            .get(pk=badge_request.pk)
         )
         _check_move(locked, to)
         if to == State.APPROVED:
@@ -90,47 +95,43 @@ def _decide(request: BadgeRequest, *, to: str, by, note: str) -> BadgeRequest:
         return _move(locked, to=to, by=by, note=note)
 
 
-def _check_move(request: BadgeRequest, to_state: str) -> None:
-    if not move_is_allowed(request.state, to_state):
+def _check_move(badge_request: BadgeRequest, to_state: str) -> None:
+    if not move_is_allowed(badge_request.state, to_state):
         raise AccreditationError(
             "not_allowed",
             _("A request that is %(from)s cannot become %(to)s.")
             % {
-                "from": State(request.state).label.lower(),
+                "from": State(badge_request.state).label.lower(),
                 "to": State(to_state).label.lower(),
             },
         )
 
 
-def _check_capacity(request: BadgeRequest, event: Event) -> None:
-    approved = BadgeRequest.objects.filter(event=event, state=State.APPROVED).exclude(pk=request.pk)
+def _check_capacity(badge_request: BadgeRequest, event: Event) -> None:
+    approved = BadgeRequest.objects.filter(event=event, state=State.APPROVED).exclude(
+        pk=badge_request.pk
+    )
     if event.press_capacity and approved.count() >= event.press_capacity:
         raise AccreditationError(
             "press_capacity",
             _("The press capacity of %(capacity)s badges is reached.")
             % {"capacity": event.press_capacity},
         )
-    if event.per_outlet_limit:
-        if request.outlet_id:
-            same_outlet = approved.filter(outlet_id=request.outlet_id)
-        else:
-            same_outlet = approved.filter(
-                outlet__isnull=True,
-                outlet_name__iexact=request.outlet_name,
-                outlet_country=request.outlet_country,
-            )
-        if same_outlet.count() >= event.per_outlet_limit:
-            raise AccreditationError(
-                "outlet_limit",
-                _("%(outlet)s already has %(limit)s approved badges, the limit per outlet.")
-                % {"outlet": request.outlet_name, "limit": event.per_outlet_limit},
-            )
-    visits = FieldVisit.objects.select_for_update().filter(
-        pk__in=request.field_visits.values("pk"), capacity__gt=0
-    )
-    for visit in visits:
-        taken = visit.badge_requests.filter(state=State.APPROVED).exclude(pk=request.pk).count()
-        if taken >= visit.capacity:
+    if outlet_limit_reached(
+        approved=outlet_approved_count(badge_request), limit=event.per_outlet_limit
+    ):
+        raise AccreditationError(
+            "outlet_limit",
+            _("%(outlet)s already has %(limit)s approved badges, the limit per outlet.")
+            % {"outlet": badge_request.outlet_name, "limit": event.per_outlet_limit},
+        )
+    chosen = badge_request.field_visits.filter(capacity__gt=0)
+    # Approvals choosing the same visit wait for each other on its row.
+    locked = list(FieldVisit.objects.select_for_update().filter(pk__in=chosen.values("pk")))
+    for visit in with_field_visit_occupancy(
+        FieldVisit.objects.filter(pk__in=[v.pk for v in locked])
+    ):
+        if field_visit_is_full(visit):
             raise AccreditationError(
                 "field_visit_full",
                 _("The field visit “%(visit)s” is full (%(capacity)s places).")
@@ -138,18 +139,18 @@ def _check_capacity(request: BadgeRequest, event: Event) -> None:
             )
 
 
-def _move(request: BadgeRequest, *, to: str, by, note: str) -> BadgeRequest:
-    from_state = request.state
-    request.state = to
+def _move(badge_request: BadgeRequest, *, to: str, by, note: str) -> BadgeRequest:
+    from_state = badge_request.state
+    badge_request.state = to
     fields = ["state", "updated_at"]
     if by is not None or to != State.WITHDRAWN:
-        request.decided_at = timezone.now()
-        request.decided_by = by
-        request.decision_note = note
+        badge_request.decided_at = timezone.now()
+        badge_request.decided_by = by
+        badge_request.decision_note = note
         fields += ["decided_at", "decided_by", "decision_note"]
-    request.save(update_fields=fields)
+    badge_request.save(update_fields=fields)
     BadgeRequestTransition.objects.create(
-        request=request, from_state=from_state, to_state=to, by=by, note=note
+        badge_request=badge_request, from_state=from_state, to_state=to, by=by, note=note
     )
-    enqueue_on_commit(badge_request_email, request.pk, EMAIL_FOR_STATE[to])
-    return request
+    badge_request_notify(badge_request=badge_request, template=EMAIL_FOR_STATE[to])
+    return badge_request

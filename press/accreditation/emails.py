@@ -1,13 +1,27 @@
-"""The emails a badge request sends to the journalist, in the request's language."""
+"""The emails a badge request sends to the journalist, in the request's language.
 
+Each is a BadgeRequestEmail row (queued by press.accreditation.notifications), sent at
+most once by the email task, then followed through the provider's events: a bounce on
+an approval email is matched to its journalist like a mailing's delivery.
+"""
+
+import logging
+
+from anymail.signals import AnymailTrackingEvent, EventType
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from contacts.enums import SuppressionReason
+from contacts.journalists import journalist_suppress
 from press.accreditation.calendar import badge_collection_ics
-from press.emails import send_email
-from press.models.accreditation import AccreditationSettings, BadgeRequest, BadgeRequestState
-from press.translated import pick
+from press.accreditation.enums import BadgeRequestState, EmailState
+from press.accreditation.models import AccreditationSettings, BadgeRequest, BadgeRequestEmail
+from press.core.emails import send_email
+from press.core.translated import pick
+
+logger = logging.getLogger(__name__)
 
 State = BadgeRequestState
 RECEIVED = "accreditation_received"
@@ -18,12 +32,23 @@ EMAIL_FOR_STATE = {
     State.WITHDRAWN: "accreditation_withdrawn",
     State.CANCELLED: "accreditation_cancelled",
 }
+# The metadata key that brings an email's row id back in the provider's events.
+METADATA_KEY = "badge_request_email"
+# anymail event type → (email state, timestamp field)
+EVENT_STATES = {
+    EventType.DELIVERED: (EmailState.DELIVERED, "delivered_at"),
+    EventType.OPENED: (EmailState.OPENED, "opened_at"),
+    EventType.CLICKED: (EmailState.OPENED, "opened_at"),
+    EventType.BOUNCED: (EmailState.BOUNCED, "bounced_at"),
+    EventType.REJECTED: (EmailState.BOUNCED, "bounced_at"),
+    EventType.COMPLAINED: (EmailState.COMPLAINED, "complained_at"),
+}
 
 
-def status_url(request: BadgeRequest) -> str:
+def status_url(badge_request: BadgeRequest) -> str:
     """The absolute private status link, in the request's language."""
-    with translation.override(request.language):
-        path = reverse("accreditation:status", kwargs={"token": request.token})
+    with translation.override(badge_request.language):
+        path = reverse("accreditation:status", kwargs={"token": badge_request.token})
     return f"{settings.SITE_URL}{path}"
 
 
@@ -40,36 +65,100 @@ def badge_pickup(*, event, language: str) -> dict:
     }
 
 
-def badge_request_email_send(*, request: BadgeRequest, template: str, variant: str = ""):
-    """Send one of the accreditation emails to the journalist, in the request's
-    language; the approval carries the badge collection as an .ics calendar file.
-    `variant` tells the received email why it is sent again: "updated" (the request
-    was changed) or "resubmitted" (someone sent the form again with this address and
-    nothing was changed)."""
-    language = request.language
-    pickup = badge_pickup(event=request.event, language=language)
-    attachments = []
-    if template == EMAIL_FOR_STATE[State.APPROVED]:
-        attachments.append(
-            (
-                "badge.ics",
-                badge_collection_ics(request=request, pickup=pickup),
-                "text/calendar",
-            )
+def _claim(email: BadgeRequestEmail) -> bool:
+    """Mark a queued email as being handed over, committed before the provider is
+    called: a task run twice, or after a crash, never sends it again."""
+    return bool(
+        BadgeRequestEmail.objects.filter(pk=email.pk, state=EmailState.QUEUED).update(
+            state=EmailState.SENDING
         )
-    return send_email(
-        template=template,
-        to=request.email,
-        language=language,
-        context={
-            "request": request,
-            "event": request.event,
-            "status_url": status_url(request),
-            **pickup,
-            "updated": variant == "updated",
-            "resubmitted": variant == "resubmitted",
-        },
-        attachments=attachments,
-        reply_to=[request.event.press_email],
-        tags=["accreditation", template],
     )
+
+
+def badge_request_email_send(*, email: BadgeRequestEmail) -> bool:
+    """Send one queued accreditation email in the request's language (the approval
+    carries the badge collection as an .ics calendar file) and record the provider's
+    message id. The row's `variant` tells the received email why it is sent again:
+    "updated" (the request was changed) or "resubmitted" (someone sent the form again
+    with this address and nothing was changed). Sends nothing for an email no longer
+    queued; a provider's refusal marks it failed. Returns whether it was sent."""
+    if not _claim(email):
+        return False
+    badge_request = email.badge_request
+    language = badge_request.language
+    pickup = badge_pickup(event=badge_request.event, language=language)
+    attachments = []
+    if email.template == EMAIL_FOR_STATE[State.APPROVED]:
+        ics = badge_collection_ics(badge_request=badge_request, pickup=pickup)
+        attachments.append(("badge.ics", ics, "text/calendar"))
+    try:
+        message_id = send_email(
+            template=email.template,
+            to=email.to,
+            language=language,
+            event=badge_request.event,
+            context={
+                "badge_request": badge_request,
+                "status_url": status_url(badge_request),
+                **pickup,
+                "updated": email.variant == "updated",
+                "resubmitted": email.variant == "resubmitted",
+            },
+            attachments=attachments,
+            reply_to=[badge_request.event.press_email],
+            tags=["accreditation", email.template],
+            metadata={METADATA_KEY: str(email.pk)},
+        )
+    except Exception as error:
+        logger.warning("Accreditation email %s was refused", email.pk, exc_info=True)
+        BadgeRequestEmail.objects.filter(pk=email.pk).update(
+            state=EmailState.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        return False
+    sent = BadgeRequestEmail.objects.filter(pk=email.pk)
+    # An early provider event may already have moved it on: keep that state.
+    sent.filter(state=EmailState.SENDING).update(state=EmailState.SENT)
+    sent.update(sent_at=timezone.now(), message_id=(message_id or "")[:200])
+    return True
+
+
+def _email_id(metadata) -> int | None:
+    value = metadata.get(METADATA_KEY) if isinstance(metadata, dict) else None
+    return int(value) if isinstance(value, str | int) and str(value).isdigit() else None
+
+
+def badge_request_email_track(*, event: AnymailTrackingEvent, hard: bool = True):
+    """Apply a provider event to the accreditation email it is about (by message id, or
+    by the row id in its metadata when the id is not stored yet); its time is kept
+    once and its state only moves forward. A hard bounce or a complaint suppresses
+    the journalist, as on a mailing. Returns the email, or None if it is not one."""
+    if event.event_type not in EVENT_STATES:
+        return None
+    state, field = EVENT_STATES[event.event_type]
+    at = event.timestamp or timezone.now()
+    with transaction.atomic():
+        emails = BadgeRequestEmail.objects.select_for_update(of=("self",)).select_related(
+            "badge_request__journalist"
+        )
+        email = emails.filter(message_id=event.message_id).first() if event.message_id else None
+        if email is None and _email_id(event.metadata) is not None:
+            email = emails.filter(pk=_email_id(event.metadata), message_id="").first()
+            if email is not None and event.message_id:
+                email.message_id = event.message_id[:200]
+        if email is None:
+            return None
+        if getattr(email, field) is None:
+            setattr(email, field, at)
+        if EmailState.rank(state) > EmailState.rank(email.state):
+            email.state = state
+            if event.description or event.mta_response:
+                email.error = (event.description or event.mta_response or "")[:2000]
+        email.save()
+        journalist = email.badge_request.journalist
+        suppress = {
+            EmailState.BOUNCED: SuppressionReason.BOUNCED,
+            EmailState.COMPLAINED: SuppressionReason.COMPLAINED,
+        }.get(state)
+        if suppress and journalist and (hard or state != EmailState.BOUNCED):
+            journalist_suppress(journalist=journalist, reason=suppress, at=at)
+    return email

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from press.models.accreditation import BadgeRequest, BadgeRequestState, FieldVisit
+from press.accreditation.models import BadgeRequest, BadgeRequestState, FieldVisit
 
 
 def accreditation_headers() -> list[str]:
@@ -31,35 +31,35 @@ def accreditation_headers() -> list[str]:
 
 def accreditation_queryset(*, event=None, states=(BadgeRequestState.APPROVED,)):
     """Requests to export, in badge order (last name, first name); two queries in all."""
-    requests = BadgeRequest.objects.select_related("event").prefetch_related(
+    badge_requests = BadgeRequest.objects.select_related("event").prefetch_related(
         Prefetch("field_visits", queryset=FieldVisit.objects.order_by("starts_at", "pk"))
     )
     if event is not None:
-        requests = requests.filter(event=event)
+        badge_requests = badge_requests.filter(event=event)
     if states:
-        requests = requests.filter(state__in=states)
-    return requests.order_by("last_name", "first_name", "pk")
+        badge_requests = badge_requests.filter(state__in=states)
+    return badge_requests.order_by("last_name", "first_name", "pk")
 
 
-def accreditation_rows(requests):
-    for request in requests:
+def accreditation_rows(badge_requests):
+    for badge_request in badge_requests:
         yield [
-            request.last_name,
-            request.first_name,
-            request.email,
-            request.phone,
-            request.nationality.name,
-            request.outlet_name,
-            request.get_outlet_kind_display(),
-            request.outlet_country.name,
-            request.get_role_display(),
-            request.press_card_number,
-            request.press_card_country.name,
-            ", ".join(request.days),
-            ", ".join(visit.display_name() for visit in request.field_visits.all()),
-            ", ".join(request.equipment_labels()),
-            request.accessibility_needs,
-            request.get_state_display(),
-            request.decided_at,
-            request.pk,
+            badge_request.last_name,
+            badge_request.first_name,
+            badge_request.email,
+            badge_request.phone,
+            badge_request.nationality.name,
+            badge_request.outlet_name,
+            badge_request.get_outlet_kind_display(),
+            badge_request.outlet_country.name,
+            badge_request.get_role_display(),
+            badge_request.press_card_number,
+            badge_request.press_card_country.name,
+            ", ".join(badge_request.days),
+            ", ".join(visit.display_name() for visit in badge_request.field_visits.all()),
+            ", ".join(badge_request.equipment_labels()),
+            badge_request.accessibility_needs,
+            badge_request.get_state_display(),
+            badge_request.decided_at,
+            badge_request.pk,
         ]

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from contacts.enums import OutletKind
-from press.accreditation.requests import REQUEST_FIELDS, field_visits_full
+from press.accreditation.models import BadgeRole, Equipment, FieldVisit
+from press.accreditation.requests import REQUEST_FIELDS
+from press.accreditation.selectors import field_visits_full
 from press.accreditation.uploads import document_clean, photo_clean
-from press.models.accreditation import BadgeRole, Equipment, FieldVisit
 
 FILE_FIELDS = ("photo", "press_card", "letter")
 FIELDSETS = [

@@ -7,11 +7,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from contacts.models import Journalist
+from press.accreditation.models import BadgeRequest
+from press.events.models import Event
 from press.mailings.enums import DeliveryState, MailingKind
+from press.mailings.models import Delivery, Mailing
 from press.mailings.tracking import delivery_advance
-from press.models import Event
-from press.models.accreditation import BadgeRequest
-from press.models.mailings import Delivery, Mailing
 
 INVITATION_KIND = MailingKind.INVITATION
 

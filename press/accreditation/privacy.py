@@ -4,13 +4,14 @@ erasure, and the accreditation section of a subject access export."""
 import datetime as dt
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from press.accreditation.errors import AccreditationError
-from press.models import Event
-from press.models.accreditation import BadgeRequest
+from press.accreditation.models import BadgeRequest
+from press.events.models import Event
 
 IDENTITY_DOCUMENTS = ("press_card", "letter")
 
@@ -58,15 +59,21 @@ def _delete_files(badge_request: BadgeRequest, kinds) -> list[str]:
 
 
 def badge_requests_erase(*, journalist) -> int:
-    """Delete a journalist's badge requests and their files (GDPR erasure)."""
-    requests = list(BadgeRequest.objects.filter(journalist=journalist))
-    requests += list(
+    """Delete a journalist's badge requests (GDPR erasure); their files are deleted once
+    the erasure commits, so an erasure that rolls back loses nothing."""
+    badge_requests = list(BadgeRequest.objects.filter(journalist=journalist))
+    badge_requests += list(
         BadgeRequest.objects.filter(email__iexact=journalist.email).exclude(journalist=journalist)
     )
-    for badge_request in requests:
-        _delete_files(badge_request, ("photo", *IDENTITY_DOCUMENTS))
+    files = [
+        (file.storage, file.name)
+        for badge_request in badge_requests
+        for file in badge_request.documents().values()
+    ]
+    for badge_request in badge_requests:
         badge_request.delete()
-    return len(requests)
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+    return len(badge_requests)
 
 
 def badge_requests_personal_data(journalist) -> tuple[str, list]:

@@ -3,7 +3,6 @@ corrections, and the outlet and field-visit lookups the form needs."""
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,10 +11,9 @@ from contacts.journalists import journalist_upsert
 from contacts.models import Outlet
 from press.accreditation.emails import RECEIVED
 from press.accreditation.errors import AccreditationError
-from press.accreditation.tasks import badge_request_email
-from press.models import Event
-from press.models.accreditation import BadgeRequest, BadgeRequestState, FieldVisit
-from press.queue import enqueue_on_commit
+from press.accreditation.models import BadgeRequest
+from press.accreditation.notifications import badge_request_notify
+from press.events.models import Event
 
 # The version of the privacy notice (templates/accreditation/privacy.html) that a
 # journalist consents to; change it whenever the notice's text changes.
@@ -76,14 +74,6 @@ def outlet_match(*, name: str, country: str) -> Outlet | None:
         return outlet
     candidates = list(Outlet.objects.filter(name__iexact=name)[:2])
     return candidates[0] if len(candidates) == 1 else None
-
-
-def field_visits_full(*, event: Event) -> set[int]:
-    """Ids of the event's field visits whose press places are all approved."""
-    visits = FieldVisit.objects.filter(event=event, capacity__gt=0).annotate(
-        taken=Count("badge_requests", filter=Q(badge_requests__state=BadgeRequestState.APPROVED))
-    )
-    return {visit.pk for visit in visits if visit.taken >= visit.capacity}
 
 
 def badge_request_submit(
@@ -147,13 +137,15 @@ def _submit_once(*, event, email, values, files, field_visits, language, invitat
         if existing and _invited_at(invitation, event=event, email=email):
             existing.language = language
             _apply(existing, values=values, files=files, field_visits=field_visits)
-            enqueue_on_commit(badge_request_email, existing.pk, RECEIVED, variant="updated")
+            badge_request_notify(badge_request=existing, template=RECEIVED, variant="updated")
             return existing, Submission.UPDATED
         if existing:
             # At most one such email an hour, so the form cannot be used to flood
             # someone's mailbox from many connections.
             if cache.add(f"accreditation:link-resent:{existing.pk}", True, LINK_RESEND_SECONDS):
-                enqueue_on_commit(badge_request_email, existing.pk, RECEIVED, variant="resubmitted")
+                badge_request_notify(
+                    badge_request=existing, template=RECEIVED, variant="resubmitted"
+                )
             return existing, Submission.LINK_SENT
         badge_request = BadgeRequest(
             event=event,
@@ -169,17 +161,17 @@ def _submit_once(*, event, email, values, files, field_visits, language, invitat
             )
         badge_request.journalist = _journalist_for(email=email, values=values, language=language)
         _apply(badge_request, values=values, files=files, field_visits=field_visits)
-        enqueue_on_commit(badge_request_email, badge_request.pk, RECEIVED)
+        badge_request_notify(badge_request=badge_request, template=RECEIVED)
     return badge_request, Submission.CREATED
 
 
 def badge_request_update(
-    *, request: BadgeRequest, values: dict, files: dict, field_visits=()
+    *, badge_request: BadgeRequest, values: dict, files: dict, field_visits=()
 ) -> BadgeRequest:
     """The journalist corrects a request from the status page; refused once it has been
     decided (code "not_editable"). Sends nothing."""
     with transaction.atomic():
-        locked = BadgeRequest.objects.select_for_update().get(pk=request.pk)
+        locked = BadgeRequest.objects.select_for_update().get(pk=badge_request.pk)
         if not locked.is_editable:
             raise AccreditationError(
                 "not_editable", _("This request has been decided and can no longer be changed.")

@@ -3,12 +3,14 @@
 from django.tasks import task
 
 from press.accreditation.emails import badge_request_email_send
-from press.models.accreditation import BadgeRequest
+from press.accreditation.models import BadgeRequestEmail
 
 
 @task
-def badge_request_email(request_id: int, template: str, variant: str = "") -> None:
-    """Send one accreditation email; a request deleted meanwhile (erasure) sends nothing."""
-    request = BadgeRequest.objects.select_related("event").filter(pk=request_id).first()
-    if request is not None:
-        badge_request_email_send(request=request, template=template, variant=variant)
+def badge_request_email(email_id: int) -> bool:
+    """Send one queued accreditation email; one whose request was deleted meanwhile
+    (erasure) or that was already sent sends nothing."""
+    email = (
+        BadgeRequestEmail.objects.select_related("badge_request__event").filter(pk=email_id).first()
+    )
+    return email is not None and badge_request_email_send(email=email)

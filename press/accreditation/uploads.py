@@ -12,7 +12,12 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import ImageOps
 
-from press.uploads import file_check_size, file_is_pdf, image_open_checked, image_without_metadata
+from press.core.uploads import (
+    file_check_size,
+    file_is_pdf,
+    image_open_checked,
+    image_without_metadata,
+)
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000

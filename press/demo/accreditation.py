@@ -10,16 +10,16 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
 
 from contacts.models import Journalist
-from press.accreditation import PRIVACY_NOTICE_VERSION
-from press.demo.event import BRUSSELS
-from press.models import Event
-from press.models.accreditation import (
+from press.accreditation.models import (
     AccreditationSettings,
     BadgeRequest,
     BadgeRequestState,
     BadgeRequestTransition,
     FieldVisit,
 )
+from press.accreditation.requests import PRIVACY_NOTICE_VERSION
+from press.demo.event import BRUSSELS
+from press.events.models import Event
 
 State = BadgeRequestState
 
@@ -181,7 +181,7 @@ def _request_create(event, journalist, spec, index, visits, reviewer):
     badge_request.field_visits.set([visits[i] for i in visit_indexes])
     if state != State.SUBMITTED:
         BadgeRequestTransition.objects.create(
-            request=badge_request,
+            badge_request=badge_request,
             from_state=State.SUBMITTED,
             to_state=state,
             by=badge_request.decided_by,

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from press.models import Event
+from press.events.models import Event
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 SLUG = "brussels-2024"

@@ -8,9 +8,11 @@ from django.utils import timezone
 from contacts.enums import SuppressionReason
 from contacts.journalists import journalist_suppress
 from contacts.models import ContactList, Journalist
+from press.events.models import Event
 from press.mailings.enums import DeliveryState, MailingKind, MailingState
+from press.mailings.models import Delivery, Mailing
 from press.mailings.recipients import mailing_recipients
-from press.models import Delivery, Event, Mailing, Release
+from press.releases.models import Release
 
 # Deliveries cycle through these outcomes: (state, timestamps set, error)
 OUTCOMES = [

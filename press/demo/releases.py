@@ -6,8 +6,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from press.demo.event import BRUSSELS
-from press.enums import ReleaseStatus
-from press.models import Attachment, Boilerplate, Event, PressContact, Release, ReleaseVersion
+from press.events.models import Event
+from press.releases.enums import ReleaseStatus
+from press.releases.models import Attachment, Boilerplate, PressContact, Release, ReleaseVersion
 
 BOILERPLATE = {
     "fr": (

@@ -7,18 +7,17 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from contacts.enums import SuppressionReason
-from contacts.models import Journalist, Suppression, email_digest
+from contacts.models import Journalist, email_digest
+from contacts.suppression import ON_SUPPRESSION_LIST, mailing_exclusion, suppression_reasons
+from press.core.translated import content_languages, fallback_order
 from press.mailings.enums import MailingKind
-from press.translated import content_languages, fallback_order
-
-LOOKUP_CHUNK = 900
 
 EXCLUSION_LABELS = {
     SuppressionReason.UNSUBSCRIBED: _("Unsubscribed"),
     SuppressionReason.BOUNCED: _("Address bounced"),
     SuppressionReason.COMPLAINED: _("Marked a mailing as spam"),
     SuppressionReason.ERASED: _("Erased on request"),
-    "suppression_list": _("Address on the suppression list"),
+    ON_SUPPRESSION_LIST: _("Address on the suppression list"),
 }
 
 
@@ -100,28 +99,6 @@ def mailing_audience(*, mailing) -> QuerySet:
     return Journalist.objects.filter(chosen)
 
 
-def suppressed_digests(emails: list[str]) -> set[str]:
-    """Which of these addresses' digests are on the suppression list."""
-    digests = [email_digest(email) for email in emails]
-    found = set()
-    for start in range(0, len(digests), LOOKUP_CHUNK):
-        chunk = digests[start : start + LOOKUP_CHUNK]
-        found.update(
-            Suppression.objects.filter(email_hash__in=chunk).values_list("email_hash", flat=True)
-        )
-    return found
-
-
-def exclusion_reason(*, suppressed_at, suppression_reason, erased_at, listed: bool) -> str | None:
-    if erased_at is not None:
-        return SuppressionReason.ERASED
-    if suppressed_at is not None:
-        return suppression_reason or SuppressionReason.UNSUBSCRIBED
-    if listed:
-        return "suppression_list"
-    return None
-
-
 def mailing_recipients(*, mailing) -> RecipientSummary:
     """Who would receive the mailing now, each in their language, with the count of
     those excluded by reason. Reads the audience in one query, plus one per 900
@@ -142,14 +119,14 @@ def mailing_recipients(*, mailing) -> RecipientSummary:
             "erased_at",
         )
     )
-    listed = suppressed_digests([row[1] for row in rows])
+    listed = suppression_reasons([row[1] for row in rows])
     summary = RecipientSummary()
     for pk, email, first, last, preferred, kind, suppressed_at, reason, erased_at in rows:
-        excluded = exclusion_reason(
+        excluded = mailing_exclusion(
             suppressed_at=suppressed_at,
             suppression_reason=reason,
             erased_at=erased_at,
-            listed=email_digest(email) in listed,
+            listed_reason=listed.get(email_digest(email)),
         )
         if excluded:
             summary.excluded[excluded] += 1

@@ -4,8 +4,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from contacts.enums import OutletKind
+from press.core.translated import language_name
 from press.mailings.enums import DeliveryState, MailingState
-from press.translated import language_name
 
 NOT_DONE = [DeliveryState.PENDING, DeliveryState.SENDING]
 

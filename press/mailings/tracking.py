@@ -2,14 +2,12 @@
 
 Provider events arrive on anymail's tracking webhooks and are matched by message id, or,
 for an event that overtakes the sending batch's bookkeeping, by the delivery id the
-message carried in its metadata (providers that do not echo metadata in their events,
+message carried in its metadata (providers that do not echo metadata in their events
 lose such an early event; it is logged).
 Each event records its time once (the first occurrence) and may only move the delivery
 forward (see DeliveryState.rank), so repeated or late events are harmless. A hard
 bounce or a complaint suppresses the journalist: they are never mailed again.
 """
-
-import logging
 
 from anymail.signals import EventType
 from django.db import transaction
@@ -18,9 +16,7 @@ from django.utils import timezone
 from contacts.enums import SuppressionReason
 from contacts.journalists import journalist_suppress
 from press.mailings.enums import DeliveryState
-from press.models import Delivery
-
-logger = logging.getLogger(__name__)
+from press.mailings.models import Delivery
 
 # anymail event type → (delivery state, timestamp field)
 EVENT_STATES = {
@@ -68,7 +64,7 @@ def delivery_advance(*, delivery, state, at, field: str, error: str = "") -> boo
     return moved
 
 
-def _delivery_id(metadata) -> int | None:
+def delivery_id_from_metadata(metadata) -> int | None:
     """The delivery id a message carried in its metadata, if it looks like one."""
     value = (metadata or {}).get("delivery") if isinstance(metadata, dict) else None
     return int(value) if isinstance(value, str | int) and str(value).isdigit() else None
@@ -129,31 +125,11 @@ def delivery_unsubscribe(*, delivery, at=None) -> Delivery:
     return locked
 
 
-def on_tracking(sender, event, esp_name, **kwargs):
-    """anymail.signals.tracking receiver."""
-    delivery = delivery_track(
-        message_id=event.message_id or "",
-        event_type=event.event_type,
-        at=event.timestamp,
-        description=event.description or event.mta_response or "",
-        hard=is_hard_bounce(event),
-        delivery_id=_delivery_id(event.metadata),
-    )
-    if delivery is None:
-        logger.info(
-            "%s event %s for unknown message %s", esp_name, event.event_type, event.message_id
-        )
-
-
 def deliveries_anonymise(*, journalist) -> int:
     """Erase what deliveries hold of a journalist; states and dates stay for statistics."""
     return Delivery.objects.filter(journalist=journalist).update(
         email=f"erased-{journalist.pk}@erased.invalid", name=""
     )
-
-
-def on_journalist_erased(sender, journalist, **kwargs):
-    deliveries_anonymise(journalist=journalist)
 
 
 def deliveries_personal_data(journalist) -> tuple[str, list]:
@@ -177,16 +153,3 @@ def deliveries_personal_data(journalist) -> tuple[str, list]:
             for delivery in rows
         ],
     )
-
-
-def connect() -> None:
-    """Hook the receivers up (from PressConfig.ready)."""
-    from anymail.signals import tracking
-
-    from contacts.privacy import PERSONAL_DATA_SECTIONS
-    from contacts.signals import journalist_erased
-
-    tracking.connect(on_tracking, dispatch_uid="press.mailings.tracking")
-    journalist_erased.connect(on_journalist_erased, dispatch_uid="press.mailings.erased")
-    if deliveries_personal_data not in PERSONAL_DATA_SECTIONS:
-        PERSONAL_DATA_SECTIONS.append(deliveries_personal_data)

@@ -5,9 +5,9 @@ from django.core import mail
 from django.utils import timezone
 
 from press import permissions
+from press.accreditation.models import BadgeRequest
 from press.mailings.enums import MailingKind
-from press.models import Delivery, Mailing
-from press.models.accreditation import BadgeRequest
+from press.mailings.models import Delivery, Mailing
 from tests.factories import EventFactory, JournalistFactory, OutletFactory
 from tests.factories.accreditation import PDF_BYTES, FieldVisitFactory, image_bytes
 
@@ -70,14 +70,17 @@ def test_invited_journalist_requests_and_reviewer_approves(page, staff_user, tmp
     page.fill("#id_password", "correct horse battery staple")
     page.get_by_role("button").last.click()
     page.wait_for_url("**/admin/")
-    page.goto("/admin/press/badgerequest/")
+    page.goto("/admin/accreditation/badgerequest/")
     thumbnail = page.locator("img.badge-thumb").first
     thumbnail.wait_for()
     assert page.evaluate("img => img.naturalWidth", thumbnail.element_handle()) == 600
     page.get_by_role("link", name="LAMBERT Camille").click()
     page.locator("#decision-form").get_by_role("button", name="Accepter").click()
     page.wait_for_url("**/change/")
-    assert "1 demande(s) désormais : acceptée." in page.locator(".messagelist").inner_text()
+    assert (
+        "1 demande passée à l’état «\u202facceptée\u202f»."
+        in page.locator(".messagelist").inner_text()
+    )
 
     badge_request = BadgeRequest.objects.get()
     assert badge_request.state == "approved"

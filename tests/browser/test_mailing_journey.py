@@ -5,7 +5,7 @@ from django.core import mail
 
 from press import permissions
 from press.mailings.enums import MailingState
-from press.models import Mailing
+from press.mailings.models import Mailing
 from tests.factories import ContactListFactory, EventFactory, JournalistFactory
 from tests.factories.mailings import bilingual_release
 
@@ -30,13 +30,13 @@ def test_officer_sends_a_release_and_follows_it_to_the_report(page, staff_user):
     page.wait_for_url("**/admin/")
 
     # Create the mailing from the release and choose its recipients.
-    page.goto(f"/admin/press/mailing/add/?release={release.pk}")
+    page.goto(f"/admin/mailings/mailing/add/?release={release.pk}")
     assert page.locator("#id_release").input_value() == str(release.pk)
     page.get_by_label("Médias belges").check()
     page.locator("input[name=_continue]").click()
-    page.wait_for_url(re.compile(r"/admin/press/mailing/\d+/change/"))
+    page.wait_for_url(re.compile(r"/admin/mailings/mailing/\d+/change/"))
     mailing = Mailing.objects.get()
-    change_url = f"/admin/press/mailing/{mailing.pk}/change/"
+    change_url = f"/admin/mailings/mailing/{mailing.pk}/change/"
     assert (
         page.locator(".mailing-summary .by-language[data-language=fr]").inner_text().endswith(": 2")
     )
@@ -46,7 +46,7 @@ def test_officer_sends_a_release_and_follows_it_to_the_report(page, staff_user):
 
     # Preview both languages.
     for code, title in (("fr", "Les villes s'engagent"), ("en", "Cities commit")):
-        page.goto(f"/admin/press/mailing/{mailing.pk}/preview/{code}/")
+        page.goto(f"/admin/mailings/mailing/{mailing.pk}/preview/{code}/")
         assert page.title() == title
         assert page.get_by_text(title).first.is_visible()
     page.goto(change_url)
@@ -70,7 +70,7 @@ def test_officer_sends_a_release_and_follows_it_to_the_report(page, staff_user):
     assert len(mail.outbox) == 5
 
     # The report, per recipient.
-    page.locator(f"a[href='/admin/press/mailing/{mailing.pk}/report/']").click()
+    page.locator(f"a[href='/admin/mailings/mailing/{mailing.pk}/report/']").click()
     page.wait_for_url("**/report/")
     assert page.locator("#deliveries tr.delivery").count() == 3
     assert page.locator("#deliveries tr.state-sent").count() == 3

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from press import permissions
-from press.enums import ReleaseStatus
-from press.models import Release
+from press.releases.enums import ReleaseStatus
+from press.releases.models import Release
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,7 +29,7 @@ def test_officer_writes_and_publishes_a_bilingual_release(page, staff_user):
         "request",
         lambda request: (
             posted.append(request.post_data or "")
-            if request.method == "POST" and request.url.endswith("/admin/press/release/add/")
+            if request.method == "POST" and request.url.endswith("/admin/releases/release/add/")
             else None
         ),
     )
@@ -40,7 +40,7 @@ def test_officer_writes_and_publishes_a_bilingual_release(page, staff_user):
     page.get_by_role("button").last.click()
     page.wait_for_url("**/admin/")
 
-    page.goto("/admin/press/release/add/")
+    page.goto("/admin/releases/release/add/")
     page.fill("#id_dateline_place", "Bruxelles")
     page.fill("#id_versions-0-title", "Les villes adoptent une déclaration")
     page.fill("#id_versions-0-standfirst", "Huit cents élus réunis à Bruxelles.")

@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from contacts.models import ContactList, Journalist, Outlet
-from press.enums import ReleaseStatus
-from press.models import Event, Release, ReleaseVersion
+from press.events.models import Event
+from press.releases.enums import ReleaseStatus
+from press.releases.models import Release, ReleaseVersion
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -8,8 +8,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
-from press.accreditation import PRIVACY_NOTICE_VERSION
-from press.models.accreditation import BadgeRequest, BadgeRequestState, FieldVisit
+from press.accreditation.models import BadgeRequest, BadgeRequestState, FieldVisit
+from press.accreditation.requests import PRIVACY_NOTICE_VERSION
 from tests.factories import EventFactory
 
 

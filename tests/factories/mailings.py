@@ -3,7 +3,7 @@
 import factory
 
 from press.mailings.enums import DeliveryState, MailingKind
-from press.models import Delivery, Mailing
+from press.mailings.models import Delivery, Mailing
 from tests.factories import ReleaseFactory, ReleaseVersionFactory
 
 

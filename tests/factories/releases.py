@@ -6,7 +6,7 @@ import factory
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from press.models import Attachment, Boilerplate, PressContact
+from press.releases.models import Attachment, Boilerplate, PressContact
 from tests.factories import ReleaseFactory
 
 # A minimal but well-formed one-page PDF.

@@ -1,0 +1,621 @@
+"""The accreditation review queue: badge requests with their photo and press card,
+flags for the reviewer, filters, and decisions through the accreditation
+domain modules only (the state is never edited as a plain field)."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_countries.fields import Country
+
+from contacts.admin import JournalistAdmin, JournalistHistoryInline
+from press.accreditation.decisions import ACTIONS, move_is_allowed
+from press.accreditation.errors import AccreditationError
+from press.accreditation.export import (
+    accreditation_headers,
+    accreditation_queryset,
+    accreditation_rows,
+)
+from press.accreditation.invitations import invitation_reminder_create, invitation_states
+from press.accreditation.models import (
+    AccreditationSettings,
+    BadgeRequest,
+    BadgeRequestEmail,
+    BadgeRequestState,
+    BadgeRequestTransition,
+    FieldVisit,
+)
+from press.accreditation.selectors import (
+    outlet_limit_reached,
+    with_field_visit_occupancy,
+    with_outlet_approved,
+)
+from press.core.admin import OfficeAdmin
+from press.core.spreadsheets import xlsx_response
+from press.events.models import Event
+from press.events.selectors import current_event
+
+State = BadgeRequestState
+INVITATION_STATES = [
+    ("sent", _("Invitation sent")),
+    ("opened", _("Invitation opened")),
+    ("clicked", _("Invitation link followed")),
+    ("requested", _("Request sent")),
+]
+# Buttons on a request's page and bulk actions: action name → (target state, label).
+DECISIONS = {
+    "approve": (State.APPROVED, _("Approve")),
+    "waitlist": (State.WAITLISTED, _("Waitlist")),
+    "reject": (State.REJECTED, _("Reject")),
+    "cancel": (State.CANCELLED, _("Cancel")),
+}
+
+
+def file_url(badge_request: BadgeRequest, kind: str) -> str:
+    return reverse("badge_request_file", args=[badge_request.pk, kind])
+
+
+def _is_image(name: str) -> bool:
+    return name.lower().endswith((".jpg", ".jpeg", ".png"))
+
+
+def _decide(request, badge_requests, action: str, note: str = "") -> None:
+    """Apply one decision to requests, one by one; each refusal is reported with its reason."""
+    to_state, _label = DECISIONS[action]
+    done = 0
+    for badge_request in badge_requests:
+        try:
+            ACTIONS[to_state](badge_request=badge_request, by=request.user, note=note)
+        except AccreditationError as error:
+            messages.error(request, f"{badge_request.full_name}: {error.message}")
+        else:
+            done += 1
+    if done:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s request now %(state)s.",
+                "%(count)s requests now %(state)s.",
+                done,
+            )
+            % {"count": done, "state": State(to_state).label.lower()},
+        )
+
+
+class EventFilter(admin.SimpleListFilter):
+    """The queue shows the current event's requests unless another event, or all of
+    them, is chosen: a reviewer works on one edition at a time."""
+
+    title = _("event")
+    parameter_name = "event"
+    ALL = "all"
+
+    @classmethod
+    def chosen(cls, value: str | None) -> str:
+        """An event's id, or ALL; no (or a malformed) choice means the current event."""
+        if value == cls.ALL or (value and value.isdigit()):
+            return value
+        event = current_event()
+        return str(event.pk) if event else cls.ALL
+
+    @classmethod
+    def chosen_event(cls, request):
+        chosen = cls.chosen(request.GET.get(cls.parameter_name))
+        return None if chosen == cls.ALL else Event.objects.filter(pk=chosen).first()
+
+    def lookups(self, request, model_admin):
+        events = [(str(event.pk), str(event)) for event in Event.objects.order_by("-starts_on")]
+        return [*events, (self.ALL, _("All events"))]
+
+    def choices(self, changelist):
+        chosen = self.chosen(self.value())
+        for value, title in self.lookup_choices:
+            yield {
+                "selected": value == chosen,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        chosen = self.chosen(self.value())
+        return queryset if chosen == self.ALL else queryset.filter(event_id=chosen)
+
+
+class DayFilter(admin.SimpleListFilter):
+    title = _("day")
+    parameter_name = "day"
+
+    def lookups(self, request, model_admin):
+        event = EventFilter.chosen_event(request)
+        if event is None:
+            return []
+        return [(day.isoformat(), formats.date_format(day, "l j F")) for day in event.days]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(days__icontains=f'"{self.value()}"')
+        return queryset
+
+
+class OutletCountryFilter(admin.SimpleListFilter):
+    """Only the countries requests come from, not the world's list."""
+
+    title = _("outlet country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        codes = (
+            BadgeRequest.objects.order_by("outlet_country")
+            .values_list("outlet_country", flat=True)
+            .distinct()
+        )
+        return sorted(((code, Country(code).name) for code in codes if code), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(outlet_country=self.value())
+        return queryset
+
+
+class FlaggedFilter(admin.SimpleListFilter):
+    title = _("flags")
+    parameter_name = "flag"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("any", _("Any flag")),
+            ("invitation", _("Invitation used by another email")),
+            ("outlet_limit", _("Outlet at its limit")),
+            ("unknown_outlet", _("Unknown outlet")),
+            ("none", _("No flag")),
+        ]
+
+    def queryset(self, request, queryset):
+        # The approval's own rule (selectors): a request not yet approved whose outlet
+        # has its number of approved badges.
+        over_limit = Q(
+            event__per_outlet_limit__gt=0,
+            outlet_approved__gte=F("event__per_outlet_limit"),
+        ) & ~Q(state=State.APPROVED)
+        flags = {
+            "invitation": Q(invitation_other_email=True),
+            "outlet_limit": over_limit,
+            "unknown_outlet": Q(outlet__isnull=True),
+        }
+        value = self.value()
+        if value in flags:
+            return queryset.filter(flags[value])
+        any_flag = flags["invitation"] | flags["outlet_limit"] | flags["unknown_outlet"]
+        if value == "any":
+            return queryset.filter(any_flag)
+        if value == "none":
+            return queryset.exclude(any_flag)
+        return queryset
+
+
+class TransitionInline(admin.TabularInline):
+    model = BadgeRequestTransition
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_state", "to_state", "by", "note"]
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EmailInline(admin.TabularInline):
+    """The emails this request sent, and what the provider said of each."""
+
+    model = BadgeRequestEmail
+    extra = 0
+    can_delete = False
+    fields = ["template", "to", "state", "sent_at", "delivered_at", "bounced_at", "error"]
+    readonly_fields = fields
+    verbose_name_plural = _("emails sent")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BadgeRequest)
+class BadgeRequestAdmin(OfficeAdmin):
+    change_form_template = "admin/accreditation/badgerequest/change_form.html"
+    change_list_template = "admin/accreditation/badgerequest/change_list.html"
+
+    class Media:
+        css = {"all": ["accreditation/admin.css"]}
+
+    # The state comes right after the name, so that a reviewer sees it without
+    # scrolling; the outlet's kind and country share its cell.
+    list_display = [
+        "thumbnail",
+        "name",
+        "state",
+        "outlet_column",
+        "role",
+        "days_attending",
+        "flags",
+        "submitted_at",
+    ]
+    list_display_links = ["name"]
+    list_select_related = ["event"]
+    list_filter = [
+        "state",
+        DayFilter,
+        OutletCountryFilter,
+        "outlet_kind",
+        "role",
+        FlaggedFilter,
+        EventFilter,
+    ]
+    search_fields = ["first_name", "last_name", "email", "outlet_name", "press_card_number"]
+    date_hierarchy = "submitted_at"
+    actions = ["approve_selected", "waitlist_selected", "reject_selected", "export_selected"]
+    inlines = [TransitionInline, EmailInline]
+    readonly_fields = [
+        "event",
+        "state",
+        "flags",
+        "documents_preview",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "nationality",
+        "journalist",
+        "outlet_name",
+        "outlet_kind",
+        "outlet_country",
+        "outlet_website",
+        "outlet",
+        "role",
+        "press_card_number",
+        "press_card_country",
+        "days_attending",
+        "visits",
+        "interview_requests",
+        "equipment_list",
+        "accessibility_needs",
+        "language",
+        "invitation",
+        "consent_at",
+        "consent_version",
+        "submitted_at",
+        "decided_at",
+        "decided_by",
+        "decision_note",
+        "documents_purged_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["event", "state", "flags", "documents_preview"]}),
+        (
+            _("Journalist"),
+            {
+                "fields": [
+                    ("first_name", "last_name"),
+                    ("email", "phone"),
+                    ("nationality", "language"),
+                    "journalist",
+                    "role",
+                ]
+            },
+        ),
+        (
+            _("Outlet"),
+            {
+                "fields": [
+                    ("outlet_name", "outlet_kind"),
+                    ("outlet_country", "outlet_website"),
+                    "outlet",
+                ]
+            },
+        ),
+        (_("Credentials"), {"fields": [("press_card_number", "press_card_country")]}),
+        (
+            _("Attendance"),
+            {
+                "fields": [
+                    "days_attending",
+                    "visits",
+                    "interview_requests",
+                    "equipment_list",
+                    "accessibility_needs",
+                ]
+            },
+        ),
+        (
+            _("Record"),
+            {
+                "fields": [
+                    "invitation",
+                    ("consent_at", "consent_version"),
+                    "submitted_at",
+                    ("decided_at", "decided_by"),
+                    "decision_note",
+                    "documents_purged_at",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return with_outlet_approved(super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        # Requests come from the public form, where consent is given.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A request is withdrawn or cancelled, never deleted; erasure goes through the
+        # journalist's record in the media file.
+        return False
+
+    # Columns ---------------------------------------------------------------------
+
+    @admin.display(description=_("photo"))
+    def thumbnail(self, obj):
+        if not obj.photo:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" width="48" height="60" loading="lazy" class="badge-thumb">',
+            file_url(obj, "photo"),
+        )
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def name(self, obj):
+        return f"{obj.last_name.upper()} {obj.first_name}"
+
+    @admin.display(description=_("outlet"), ordering="outlet_name")
+    def outlet_column(self, obj):
+        return format_html(
+            '{}<br><span class="badge-outlet-detail">{} · {}</span>',
+            obj.outlet_name,
+            obj.get_outlet_kind_display(),
+            obj.outlet_country.name,
+        )
+
+    @admin.display(description=_("field visits"))
+    def visits(self, obj):
+        return ", ".join(visit.display_name() for visit in obj.field_visits.all()) or "—"
+
+    @admin.display(description=_("technical equipment"))
+    def equipment_list(self, obj):
+        return ", ".join(obj.equipment_labels()) or "—"
+
+    @admin.display(description=_("days attending"))
+    def days_attending(self, obj):
+        return ", ".join(formats.date_format(day, "D j") for day in obj.attending_days()) or "—"
+
+    @admin.display(description=_("flags"))
+    def flags(self, obj):
+        found = []
+        if obj.invitation_other_email:
+            found.append(_("invitation used by another email"))
+        if obj.outlet_id is None:
+            found.append(_("unknown outlet"))
+        limit = obj.event.per_outlet_limit
+        approved = getattr(obj, "outlet_approved", 0)
+        if obj.state != State.APPROVED and outlet_limit_reached(approved=approved, limit=limit):
+            found.append(
+                _("outlet at its limit (%(count)s of %(limit)s approved)")
+                % {"count": approved, "limit": limit}
+            )
+        if not found:
+            return "—"
+        return format_html_join(" ", '<span class="badge-flag">⚑ {}</span>', ((f,) for f in found))
+
+    @admin.display(description=_("documents"))
+    def documents_preview(self, obj):
+        labels = {"photo": _("photo"), "press_card": _("press card"), "letter": _("letter")}
+        parts = []
+        for kind, file in obj.documents().items():
+            if _is_image(file.name):
+                shown = format_html('<img src="{}" alt="{}">', file_url(obj, kind), labels[kind])
+            else:
+                shown = format_html("{} (PDF)", labels[kind])
+            parts.append(
+                format_html(
+                    '<figure class="badge-document"><a href="{}" target="_blank" '
+                    'rel="noopener">{}</a><figcaption>{}</figcaption></figure>',
+                    file_url(obj, kind),
+                    shown,
+                    labels[kind],
+                )
+            )
+        if not parts:
+            return _("No document held.")
+        return format_html_join("", "{}", ((p,) for p in parts))
+
+    # Actions ---------------------------------------------------------------------
+
+    @admin.action(description=_("Approve selected requests"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        _decide(request, queryset.order_by("submitted_at", "pk"), "approve")
+
+    @admin.action(description=_("Waitlist selected requests"), permissions=["change"])
+    def waitlist_selected(self, request, queryset):
+        _decide(request, queryset, "waitlist")
+
+    @admin.action(description=_("Reject selected requests"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        _decide(request, queryset, "reject")
+
+    @admin.action(description=_("Export selected requests (xlsx)"), permissions=["view"])
+    def export_selected(self, request, queryset):
+        requests = accreditation_queryset(states=()).filter(pk__in=queryset.values("pk"))
+        return _xlsx(requests)
+
+    # Extra views -----------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="accreditation_badgerequest_decide",
+            ),
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name="accreditation_badgerequest_export",
+            ),
+            path(
+                "invitations/",
+                self.admin_site.admin_view(self.invitations_view),
+                name="accreditation_badgerequest_invitations",
+            ),
+            path(
+                "remind/",
+                self.admin_site.admin_view(self.remind_view),
+                name="accreditation_badgerequest_remind",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        badge_request = get_object_or_404(BadgeRequest, pk=pk)
+        if not self.has_change_permission(request, badge_request):
+            raise PermissionDenied
+        action = request.POST.get("action", "")
+        if action not in DECISIONS:
+            messages.error(request, _("Unknown decision."))
+        else:
+            note = request.POST.get("note", "").strip()[:2000]
+            _decide(request, [badge_request], action, note)
+        return HttpResponseRedirect(reverse("admin:accreditation_badgerequest_change", args=[pk]))
+
+    def export_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return _xlsx(accreditation_queryset(event=current_event()))
+
+    def invitations_view(self, request):
+        """Who was invited to the current event and how far each invitation went."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        event = current_event()
+        labels = dict(INVITATION_STATES)
+        rows = [
+            {**row, "label": labels[row["state"]]}
+            for row in (invitation_states(event=event) if event else [])
+        ]
+        counts = dict.fromkeys(labels, 0)
+        for row in rows:
+            counts[row["state"]] += 1
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Accreditation invitations"),
+            "event": event,
+            "rows": rows,
+            "states": [(label, counts[state]) for state, label in INVITATION_STATES],
+        }
+        return TemplateResponse(
+            request, "admin/accreditation/badgerequest/invitations.html", context
+        )
+
+    def remind_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (
+            request.user.has_perm("mailings.add_mailing") and self.has_view_permission(request)
+        ):
+            raise PermissionDenied
+        event = current_event()
+        mailing = invitation_reminder_create(event=event, by=request.user) if event else None
+        if mailing is None:
+            messages.warning(request, _("Every invited journalist has already sent a request."))
+            return HttpResponseRedirect(reverse("admin:accreditation_badgerequest_changelist"))
+        count = mailing.journalists.count()
+        messages.success(
+            request,
+            ngettext(
+                "A reminder to %(count)s invited journalist is ready as a draft mailing.",
+                "A reminder to %(count)s invited journalists is ready as a draft mailing.",
+                count,
+            )
+            % {"count": count},
+        )
+        return HttpResponseRedirect(reverse("admin:mailings_mailing_change", args=[mailing.pk]))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["decisions"] = [
+                (name, label)
+                for name, (to_state, label) in DECISIONS.items()
+                if move_is_allowed(obj.state, to_state)
+            ]
+            context["can_decide"] = self.has_change_permission(request, obj)
+        # Every field is read-only: decisions go through the decision form alone.
+        context.update(
+            show_save=False, show_save_and_continue=False, show_save_and_add_another=False
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def _xlsx(requests):
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(
+        filename=f"accreditations-{stamp}.xlsx",
+        title=str(_("Accreditations")),
+        headers=accreditation_headers(),
+        rows=accreditation_rows(requests),
+    )
+
+
+class JournalistBadgeRequestInline(JournalistHistoryInline):
+    """A journalist's badge requests, read-only, on their page in the media file."""
+
+    model = BadgeRequest
+    show_change_link = True
+    fields = ["event", "state", "outlet_name", "role", "submitted_at", "decided_at"]
+    readonly_fields = fields
+    verbose_name_plural = _("badge requests")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("event")
+
+
+JournalistAdmin.inlines.append(JournalistBadgeRequestInline)
+
+
+@admin.register(FieldVisit)
+class FieldVisitAdmin(OfficeAdmin):
+    add_title = _("New field visit")
+    list_display = ["__str__", "event", "starts_at", "capacity", "approved", "requested"]
+    list_filter = ["event"]
+    list_select_related = ["event"]
+
+    def get_queryset(self, request):
+        return with_field_visit_occupancy(super().get_queryset(request))
+
+    @admin.display(description=_("approved"), ordering="approved_count")
+    def approved(self, obj):
+        return obj.approved_count
+
+    @admin.display(description=_("requested"), ordering="requested_count")
+    def requested(self, obj):
+        return obj.requested_count
+
+
+@admin.register(AccreditationSettings)
+class AccreditationSettingsAdmin(OfficeAdmin):
+    add_title = _("New accreditation settings")
+    list_display = ["event"]

@@ -1,0 +1,73 @@
+"""Reads of the accreditation area that span relations: how full an outlet, a field
+visit or the event is. The review queue, the form and the decisions all count here,
+so that what a reviewer sees and what approving refuses always agree."""
+
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce, Lower
+
+from press.accreditation.enums import BadgeRequestState
+from press.accreditation.models import BadgeRequest, FieldVisit
+
+State = BadgeRequestState
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    return Subquery(
+        queryset.order_by().values("event").annotate(count=Count("pk")).values("count"),
+        output_field=IntegerField(),
+    )
+
+
+def with_outlet_approved(queryset: QuerySet) -> QuerySet:
+    """Badge requests annotated `outlet_approved`: the approved requests of the same
+    outlet for the same event, this one left out. The same outlet is the same known
+    outlet of the media file or, for an outlet the file does not know, the same name
+    (any case) in the same country."""
+    approved = BadgeRequest.objects.filter(event=OuterRef("event"), state=State.APPROVED).exclude(
+        pk=OuterRef("pk")
+    )
+    known = approved.filter(outlet=OuterRef("outlet"))
+    unknown = (
+        approved.filter(outlet__isnull=True, outlet_country=OuterRef("outlet_country"))
+        .annotate(name_folded=Lower("outlet_name"))
+        .filter(name_folded=Lower(OuterRef("outlet_name")))
+    )
+    return queryset.annotate(
+        outlet_approved=Case(
+            When(outlet__isnull=False, then=Coalesce(_count(known), 0)),
+            default=Coalesce(_count(unknown), 0),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def outlet_approved_count(badge_request: BadgeRequest) -> int:
+    """with_outlet_approved for one request."""
+    return with_outlet_approved(BadgeRequest.objects.filter(pk=badge_request.pk)).values_list(
+        "outlet_approved", flat=True
+    )[0]
+
+
+def outlet_limit_reached(*, approved: int, limit: int) -> bool:
+    """Whether an outlet with `approved` badges may have no more (limit 0: no limit)."""
+    return bool(limit) and approved >= limit
+
+
+def with_field_visit_occupancy(queryset: QuerySet) -> QuerySet:
+    """Field visits annotated `approved_count` (places taken) and `requested_count`
+    (requests still active that chose it)."""
+    return queryset.annotate(
+        approved_count=Count("badge_requests", filter=Q(badge_requests__state=State.APPROVED)),
+        requested_count=Count("badge_requests", filter=Q(badge_requests__state__in=State.active())),
+    )
+
+
+def field_visit_is_full(visit: FieldVisit) -> bool:
+    """A visit from with_field_visit_occupancy whose press places are all approved."""
+    return bool(visit.capacity) and visit.approved_count >= visit.capacity
+
+
+def field_visits_full(*, event) -> set[int]:
+    """Ids of the event's field visits whose press places are all approved."""
+    visits = with_field_visit_occupancy(FieldVisit.objects.filter(event=event, capacity__gt=0))
+    return {visit.pk for visit in visits if field_visit_is_full(visit)}

@@ -1,0 +1,212 @@
+"""Public accreditation pages (request form, status page) and the private file view."""
+
+import mimetypes
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from press.accreditation.decisions import accreditation_withdraw
+from press.accreditation.emails import badge_pickup
+from press.accreditation.errors import AccreditationError
+from press.accreditation.forms import (
+    BadgeRequestForm,
+    initial_from_invitation,
+    initial_from_request,
+)
+from press.accreditation.invitations import invitation_find, invitation_followed
+from press.accreditation.models import BadgeRequest, BadgeRequestState
+from press.accreditation.requests import (
+    PRIVACY_NOTICE_VERSION,
+    Submission,
+    badge_request_by_token,
+    badge_request_submit,
+    badge_request_update,
+)
+from press.events.selectors import current_event
+
+RATE_WINDOW_SECONDS = 3600
+DOCUMENT_LABELS = {
+    "photo": gettext_lazy("photo"),
+    "press_card": gettext_lazy("press card"),
+    "letter": gettext_lazy("letter of assignment"),
+}
+
+
+def _client_address(request) -> str:
+    # Behind a proxy, set it to pass the client's address as REMOTE_ADDR.
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _rate_limited(request) -> bool:
+    """Count this submission against its address; True once over the hourly limit."""
+    key = f"accreditation:submissions:{_client_address(request)}"
+    cache.add(key, 0, RATE_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RATE_WINDOW_SECONDS)
+        count = 1
+    return count > settings.ACCREDITATION_SUBMISSIONS_PER_HOUR
+
+
+def request_form(request):
+    event = current_event()
+    if event is None or not event.accreditation_is_open():
+        return render(request, "accreditation/closed.html", {"event": event, "now": timezone.now()})
+    token = request.GET.get("invitation", "")
+    invitation = invitation_find(token=token, event=event) if token else None
+    if request.method == "POST":
+        if _rate_limited(request):
+            return render(request, "accreditation/too_many.html", {"event": event}, status=429)
+        form = BadgeRequestForm(request.POST, request.FILES, event=event)
+        if form.is_valid():
+            try:
+                _badge_request, outcome = badge_request_submit(
+                    event=event,
+                    email=form.cleaned_data["email"],
+                    values=form.values(),
+                    files=form.files_cleaned(),
+                    field_visits=form.visits(),
+                    language=get_language(),
+                    invitation=invitation,
+                )
+            except AccreditationError as error:
+                form.add_error(None, error.message)
+            else:
+                request.session["accreditation_submission"] = outcome
+                return redirect("accreditation:submitted")
+    else:
+        initial = {}
+        if invitation:
+            invitation_followed(delivery=invitation)
+            initial = initial_from_invitation(invitation)
+        form = BadgeRequestForm(initial=initial, event=event)
+    return render(
+        request,
+        "accreditation/request.html",
+        {
+            "event": event,
+            "form": form,
+            "invitation": invitation,
+            "invitation_invalid": bool(token) and invitation is None,
+        },
+    )
+
+
+def submitted(request):
+    outcome = request.session.pop("accreditation_submission", Submission.CREATED)
+    return render(
+        request,
+        "accreditation/submitted.html",
+        {
+            "event": current_event(),
+            "updated": outcome == Submission.UPDATED,
+            "link_sent": outcome == Submission.LINK_SENT,
+        },
+    )
+
+
+def privacy(request):
+    return render(
+        request,
+        "accreditation/privacy.html",
+        {"event": current_event(), "version": PRIVACY_NOTICE_VERSION},
+    )
+
+
+def status(request, token):
+    badge_request = badge_request_by_token(token)
+    if badge_request is None:
+        raise Http404
+    form = None
+    if badge_request.is_editable:
+        if request.method == "POST":
+            form = BadgeRequestForm(
+                request.POST, request.FILES, event=badge_request.event, badge_request=badge_request
+            )
+            if form.is_valid():
+                try:
+                    badge_request_update(
+                        badge_request=badge_request,
+                        values=form.values(),
+                        files=form.files_cleaned(),
+                        field_visits=form.visits(),
+                    )
+                except AccreditationError as error:
+                    form.add_error(None, error.message)
+                else:
+                    messages.success(request, _("Your request has been updated."))
+                    return redirect("accreditation:status", token=token)
+        else:
+            form = BadgeRequestForm(
+                initial=initial_from_request(badge_request),
+                event=badge_request.event,
+                badge_request=badge_request,
+            )
+    return render(
+        request,
+        "accreditation/status.html",
+        {
+            "event": badge_request.event,
+            "badge_request": badge_request,
+            "visits": badge_request.field_visits.all(),
+            "documents": [DOCUMENT_LABELS[kind] for kind in badge_request.documents()],
+            "form": form,
+            **(
+                badge_pickup(event=badge_request.event, language=get_language())
+                if badge_request.state == BadgeRequestState.APPROVED
+                else {}
+            ),
+        },
+    )
+
+
+@require_POST
+def withdraw(request, token):
+    badge_request = badge_request_by_token(token)
+    if badge_request is None:
+        raise Http404
+    if not request.POST.get("confirm"):
+        messages.error(request, _("Tick the box to confirm that you withdraw your request."))
+        return redirect("accreditation:status", token=token)
+    try:
+        accreditation_withdraw(
+            badge_request=badge_request, note=request.POST.get("note", "")[:1000]
+        )
+    except AccreditationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your request has been withdrawn."))
+    return redirect("accreditation:status", token=token)
+
+
+@login_required
+def private_file(request, pk, kind):
+    """A badge request's photo, press card or letter, for staff allowed to see requests."""
+    if not request.user.is_staff or not request.user.has_perm("accreditation.view_badgerequest"):
+        raise PermissionDenied
+    if kind not in DOCUMENT_LABELS:
+        raise Http404
+    badge_request = get_object_or_404(BadgeRequest, pk=pk)
+    file = getattr(badge_request, kind)
+    if not file or not file.storage.exists(file.name):
+        raise Http404
+    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    response = FileResponse(file.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{kind}{_suffix(file.name)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _suffix(name: str) -> str:
+    return "." + name.rsplit(".", 1)[-1] if "." in name else ""

@@ -1,0 +1,14 @@
+"""The one base of every refused domain action."""
+
+
+class PresseError(Exception):
+    """A refused action: `code` is stable and machine-readable, `message` is for people
+    (often a lazy translation, read in the language active when it is shown)."""
+
+    def __init__(self, code: str, message):
+        super().__init__(str(message))
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)

@@ -1,0 +1,17 @@
+"""Model fields every area declares the same way."""
+
+from django.conf import settings
+from django.db import models
+
+
+def staff_member_field(verbose_name, **kwargs) -> models.ForeignKey:
+    """Who did something (decided, sent, printed…): a user, kept optional so that
+    deleting a staff account never deletes the record of what they did."""
+    options = {
+        "on_delete": models.SET_NULL,
+        "null": True,
+        "blank": True,
+        "related_name": "+",
+        **kwargs,
+    }
+    return models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=verbose_name, **options)

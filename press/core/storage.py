@@ -1,0 +1,32 @@
+"""Private storage: photos, press cards, letters, badge PDFs and clippings.
+
+Files here never have a public URL; each area serves its own through a
+permission-checked view.
+"""
+
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
+
+
+class _PrivateStorage(LazyObject):
+    """storages["private"], looked up when first used and again after a settings change,
+    so that a file field never holds on to a storage configured before the settings."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _reset_private_storage(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _private._wrapped = empty
+
+
+def private_storage():
+    """The storage for FileField(storage=private_storage)."""
+    return _private

@@ -1,0 +1,63 @@
+import datetime as dt
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from press.core.translated import TranslatedTextField, pick
+
+
+class Event(models.Model):
+    """One edition of the conference: what releases, accreditation and badges belong to."""
+
+    slug = models.SlugField(_("short name"), unique=True, help_text=_("Used in URLs and commands."))
+    name = TranslatedTextField(_("name"), max_length=200)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    venue = models.CharField(_("venue"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    country = CountryField(_("country"))
+    website = models.URLField(_("website"), blank=True)
+    press_email = models.EmailField(_("press office email"))
+    press_phone = models.CharField(_("press office phone"), max_length=40, blank=True)
+    accreditation_opens_at = models.DateTimeField(_("accreditation opens"), null=True, blank=True)
+    accreditation_closes_at = models.DateTimeField(_("accreditation closes"), null=True, blank=True)
+    press_capacity = models.PositiveIntegerField(
+        _("press capacity"),
+        default=0,
+        help_text=_("Badges that may be approved; 0 means no limit."),
+    )
+    per_outlet_limit = models.PositiveIntegerField(
+        _("badges per outlet"), default=0, help_text=_("0 means no limit.")
+    )
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="event_ends_after_it_starts",
+            ),
+        ]
+        permissions = [("check_in_badge", _("Can check badges in at the desk"))]
+
+    def __str__(self):
+        return self.display_name()
+
+    def display_name(self, language: str | None = None) -> str:
+        return pick(self.name, language) or self.slug
+
+    @property
+    def days(self) -> list:
+        count = (self.ends_on - self.starts_on).days + 1
+        return [self.starts_on + dt.timedelta(days=offset) for offset in range(count)]
+
+    def accreditation_is_open(self, at=None) -> bool:
+        at = at or timezone.now()
+        if not self.accreditation_opens_at or at < self.accreditation_opens_at:
+            return False
+        return not (self.accreditation_closes_at and at >= self.accreditation_closes_at)

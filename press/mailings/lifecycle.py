@@ -1,0 +1,73 @@
+"""A mailing's states around sending: draft → scheduled → sending → sent, or cancelled.
+
+Each move goes through one function here, which refuses what the state does not allow
+with a MailingError carrying a code; the sending itself (press.mailings.sending) runs
+in the send task these functions queue.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from press.core.queue import enqueue_on_commit
+from press.mailings.enums import DeliveryState, MailingState
+from press.mailings.errors import MailingError
+from press.mailings.models import Mailing
+from press.mailings.recipients import mailing_recipients
+from press.mailings.rendering import mailing_check
+from press.mailings.selectors import mailing_locked
+from press.mailings.tasks import send_mailing_task, send_mailing_task_at
+
+
+def mailing_schedule_check(*, mailing: Mailing) -> list[str]:
+    """Whether a mailing may be sent or scheduled now: it must be a draft ("not_draft")
+    with something to send (see mailing_check). Returns its languages."""
+    if mailing.state != MailingState.DRAFT:
+        raise MailingError("not_draft", _("Only a draft mailing can be sent or scheduled."))
+    return mailing_check(mailing=mailing)
+
+
+def mailing_schedule(*, mailing: Mailing, by, at=None) -> Mailing:
+    """Send a draft now (at=None or in the past) or at `at`: draft → scheduled, then the
+    send task is queued after commit. Refuses what mailing_schedule_check refuses, and
+    a mailing nobody would receive ("no_recipients")."""
+    with transaction.atomic():
+        locked = mailing_locked(mailing)
+        mailing_schedule_check(mailing=locked)
+        if mailing_recipients(mailing=locked).total == 0:
+            raise MailingError("no_recipients", _("Nobody would receive this mailing."))
+        now = timezone.now()
+        locked.state = MailingState.SCHEDULED
+        locked.scheduled_at = at if at and at > now else now
+        locked.scheduled_by = by
+        locked.save(update_fields=["state", "scheduled_at", "scheduled_by"])
+        later = locked.scheduled_at if locked.scheduled_at > now else None
+        enqueue_on_commit(send_mailing_task_at(later), locked.pk)
+    return locked
+
+
+def mailing_resume(*, mailing: Mailing, by) -> Mailing:
+    """Queue the send task again for a mailing being sent whose worker stopped; only
+    the recipients still waiting get it. Refuses any other state ("not_sending")."""
+    with transaction.atomic():
+        locked = mailing_locked(mailing)
+        if locked.state != MailingState.SENDING:
+            raise MailingError("not_sending", _("Only a mailing being sent can be resumed."))
+        enqueue_on_commit(send_mailing_task, locked.pk)
+    return locked
+
+
+def mailing_cancel(*, mailing: Mailing, by) -> Mailing:
+    """Cancel a draft, a scheduled mailing or the rest of one being sent: deliveries
+    not yet handed over become "cancelled". Refuses a mailing already sent or cancelled
+    ("not_cancellable")."""
+    with transaction.atomic():
+        locked = mailing_locked(mailing)
+        if locked.state not in MailingState.cancellable():
+            raise MailingError("not_cancellable", _("This mailing can no longer be cancelled."))
+        locked.deliveries.filter(state=DeliveryState.PENDING).update(state=DeliveryState.CANCELLED)
+        locked.state = MailingState.CANCELLED
+        locked.cancelled_at = timezone.now()
+        locked.cancelled_by = by
+        locked.save(update_fields=["state", "cancelled_at", "cancelled_by"])
+    return locked

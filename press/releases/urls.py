@@ -1,0 +1,17 @@
+"""The public newsroom, inside the language prefix: /fr/…, /en/…"""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from press.releases import views
+from press.releases.feeds import ReleaseFeed
+
+app_name = "newsroom"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path(_("releases/feed.xml"), ReleaseFeed(), name="feed"),
+    path(_("releases/<slug:slug>/"), views.release, name="release"),
+    path(_("releases/<int:pk>/media-kit/"), views.media_kit, name="media_kit"),
+    path(_("files/<int:pk>/"), views.attachment_download, name="attachment"),
+]

@@ -1,0 +1,199 @@
+"""The public newsroom: the list of releases, a release, its files. Every read goes
+through Release.objects.public(), so an embargoed or scheduled release stays hidden
+until its time without any job running. The staff preview renders the same page."""
+
+import tempfile
+import zipfile
+
+from django import forms
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from press.core.translated import content_languages, language_name
+from press.events.models import Event
+from press.releases.models import Attachment, Release, ReleaseVersion
+
+PAGE_SIZE = 20
+# Media kits are assembled in memory up to this size, then in a temporary file.
+KIT_SPOOL_BYTES = 16 * 1024 * 1024
+
+
+class NewsroomFilterForm(forms.Form):
+    event = forms.ChoiceField(label=_("Event"), required=False)
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, events, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].choices = [("", _("All events"))] + [
+            (event.slug, str(event)) for event in events
+        ]
+        self.fields["year"].choices = [("", _("All years"))] + [(year, year) for year in years]
+
+
+def index(request):
+    """Published releases, newest first, by event and year, in a constant number of
+    queries however many there are."""
+    public = Release.objects.public()
+    events = Event.objects.filter(releases__in=public).distinct().order_by("-starts_on")
+    years = sorted({day.year for day in public.dates("publish_at", "year")}, reverse=True)
+    form = NewsroomFilterForm(request.GET or None, events=events, years=years)
+    releases = public.select_related("event").prefetch_related("versions")
+    if form.is_valid():
+        if form.cleaned_data["event"]:
+            releases = releases.filter(event__slug=form.cleaned_data["event"])
+        if form.cleaned_data["year"]:
+            releases = releases.filter(publish_at__year=form.cleaned_data["year"])
+    page = Paginator(releases.order_by("-publish_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    language = translation.get_language()
+    entries = [{"release": release, "version": release.version_in(language)} for release in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "newsroom/index.html",
+        {
+            "form": form,
+            "page": page,
+            "entries": entries,
+            "query": query.urlencode(),
+            "filtered": bool(form.is_bound and form.is_valid() and any(form.cleaned_data.values())),
+        },
+    )
+
+
+def _release_context(request, version: ReleaseVersion, *, preview: bool) -> dict:
+    release = version.release
+    versions = list(release.versions.all())
+    alternates = [other for other in versions if other.language != version.language]
+    attachments = list(release.attachments.all())
+    contacts = list(release.contacts.all())
+    featured_url = release.featured_image.url if release.featured_image else ""
+    return {
+        "version": version,
+        "release": release,
+        "alternates": alternates,
+        "attachments": attachments,
+        "has_media_kit": len(attachments) > 1,
+        "contacts": contacts,
+        "boilerplate": release.boilerplate.text_in(version.language) if release.boilerplate else "",
+        "canonical_url": request.build_absolute_uri(version.get_absolute_url()),
+        "alternate_urls": [
+            (other.language, request.build_absolute_uri(other.get_absolute_url()))
+            for other in versions
+        ],
+        # Readers whose language has no version land on the site's default language.
+        "default_url": next(
+            (
+                request.build_absolute_uri(other.get_absolute_url())
+                for other in versions
+                if other.language == settings.LANGUAGE_CODE
+            ),
+            "",
+        ),
+        "og_image": request.build_absolute_uri(featured_url) if featured_url else "",
+        "preview": preview,
+        "embargoed": release.is_embargoed(),
+    }
+
+
+def _public_versions():
+    return ReleaseVersion.objects.filter(release__in=Release.objects.public()).select_related(
+        "release", "release__event", "release__boilerplate"
+    )
+
+
+def release(request, slug):
+    """A release in the page's language. A slug from another language leads to this
+    language's version when there is one, else to a page that offers the existing ones."""
+    language = translation.get_language()
+    version = _public_versions().filter(language=language, slug=slug).first()
+    if version is not None:
+        return render(
+            request, "newsroom/release.html", _release_context(request, version, preview=False)
+        )
+    other = _public_versions().filter(slug=slug).order_by("language").first()
+    if other is None:
+        raise Http404(_("No published release has this address."))
+    own = other.release.versions.filter(language=language).first()
+    if own is not None:
+        return redirect(own.get_absolute_url())
+    versions = list(other.release.versions.all())
+    return render(
+        request,
+        "newsroom/missing_language.html",
+        {
+            "release": other.release,
+            "versions": [(language_name(v.language), v) for v in versions],
+            "missing_language": language_name(language),
+        },
+    )
+
+
+@staff_member_required
+@permission_required("releases.view_release", raise_exception=True)
+def release_preview(request, pk, language):
+    """The exact public page of one version, for staff, whatever its status or embargo."""
+    if language not in content_languages():
+        raise Http404(_("Unknown language."))
+    version = get_object_or_404(
+        ReleaseVersion.objects.select_related("release", "release__event", "release__boilerplate"),
+        release_id=pk,
+        language=language,
+    )
+    with translation.override(language):
+        response = render(
+            request, "newsroom/release.html", _release_context(request, version, preview=True)
+        )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _visible_release(request, pk) -> Release:
+    release = get_object_or_404(Release, pk=pk)
+    if release.is_public() or (
+        request.user.is_staff and request.user.has_perm("releases.view_release")
+    ):
+        return release
+    raise Http404(_("No published release has this file."))
+
+
+def attachment_download(request, pk):
+    """The original file, under its original name, once its release is public."""
+    attachment = get_object_or_404(Attachment, pk=pk)
+    _visible_release(request, attachment.release_id)
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.filename
+    )
+
+
+def media_kit(request, pk):
+    """Every attachment of a release in one zip file."""
+    release = _visible_release(request, pk)
+    attachments = list(release.attachments.all())
+    if not attachments:
+        raise Http404(_("This release has no files."))
+    # FileResponse closes the archive once it is sent.
+    archive = tempfile.SpooledTemporaryFile(max_size=KIT_SPOOL_BYTES)  # noqa: SIM115
+    used = set()
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as kit:
+        for number, attachment in enumerate(attachments, start=1):
+            name = attachment.filename
+            if name in used:
+                name = f"{number}-{name}"
+            used.add(name)
+            with attachment.file.open("rb") as source, kit.open(name, "w") as target:
+                for chunk in iter(lambda source=source: source.read(1024 * 1024), b""):
+                    target.write(chunk)
+    archive.seek(0)
+    version = release.version_in(translation.get_language())
+    stem = slugify(version.title)[:60] if version else f"release-{release.pk}"
+    return FileResponse(archive, as_attachment=True, filename=f"{stem}-media-kit.zip")

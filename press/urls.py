@@ -1,0 +1,30 @@
+"""Root URLs. Public pages live under a language prefix (/fr/…, /en/…); the back office,
+webhooks and private files do not. Each area keeps its own urls.py."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from press.accreditation.urls import private_urlpatterns as accreditation_private
+from press.releases.sitemaps import SITEMAPS
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    # Provider events (delivered, opened, bounced…); refused without ANYMAIL_WEBHOOK_SECRET.
+    path("anymail/", include("press.mailings.webhooks")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Photos and press cards: staff only, never under MEDIA_URL.
+    path("private/", include(accreditation_private)),
+]
+# Public media (release files, thumbnails) in development; a web server serves them in
+# production. static() adds nothing when DEBUG is off.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += i18n_patterns(
+    path("", include("press.releases.urls")),
+    path("accreditation/", include("press.accreditation.urls")),
+    path("mailings/", include("press.mailings.urls")),
+)

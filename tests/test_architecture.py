@@ -1,0 +1,146 @@
+"""The shape of the code: one app per area, imports pointing one way, no loops.
+
+Read from the source with `ast`, so a new module is checked without being listed."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("press", "contacts")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" not in path.parts:
+                found[_module_name(path)] = path
+    return found
+
+
+MODULES = _modules()
+
+
+def _imports(name: str) -> set[str]:
+    """The project modules `name` imports, at module level or inside functions."""
+    path = MODULES[name]
+    tree = ast.parse(path.read_text(), filename=str(path))
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    targets = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            targets.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base]) if base else ".".join(anchor)
+            targets.add(base)
+            targets.update(f"{base}.{alias.name}" for alias in node.names)
+    return {target for target in targets if target in MODULES and target != name}
+
+
+GRAPH = {name: _imports(name) for name in MODULES}
+
+
+def _area(module: str) -> str:
+    parts = module.split(".")
+    return ".".join(parts[:2]) if parts[0] == "press" and len(parts) > 1 else parts[0]
+
+
+def _cycles() -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index, low, stack, on_stack, result = {}, {}, [], set(), []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in GRAPH[node]:
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                result.append(sorted(component))
+
+    for node in sorted(GRAPH):
+        if node not in index:
+            visit(node)
+    return result
+
+
+def test_no_import_loops():
+    assert _cycles() == []
+
+
+def test_no_area_imports_the_views_of_another():
+    crossing = [
+        (module, target)
+        for module, targets in GRAPH.items()
+        for target in targets
+        if target.endswith(".views")
+        and _area(target) != _area(module)
+        # The root URLconf mounts each area's pages.
+        and module != "press.urls"
+    ]
+    assert crossing == []
+
+
+@pytest.mark.parametrize("layer", ["views", "admin", "forms", "urls"])
+def test_models_never_import_what_sits_above_them(layer):
+    offending = [
+        (module, target)
+        for module, targets in GRAPH.items()
+        if module.endswith(".models")
+        for target in targets
+        if target.endswith(f".{layer}") or ".management." in target
+    ]
+    assert offending == []
+
+
+# Plain functions without database access that a model may use to clean a value.
+PLAIN_HELPERS = {"contacts.phones", "contacts.cleaning"}
+
+
+def test_models_never_import_domain_modules():
+    allowed_suffixes = (".models", ".enums")
+    offending = [
+        (module, target)
+        for module, targets in GRAPH.items()
+        if module.endswith(".models")
+        for target in targets
+        if _area(target) != "press.core"
+        and not target.endswith(allowed_suffixes)
+        and target not in PLAIN_HELPERS
+    ]
+    assert offending == []
+
+
+def test_each_area_is_one_app_folder():
+    from django.apps import apps
+
+    labels = {config.name: config.label for config in apps.get_app_configs()}
+    for area in ("events", "releases", "mailings", "accreditation"):
+        assert labels[f"press.{area}"] == area
+        assert (ROOT / "press" / area / "apps.py").exists()
+    for gone in ("models", "admin", "views", "urls"):
+        assert not (ROOT / "press" / gone).is_dir()
