@@ -145,15 +145,15 @@ LANGUAGE_NAMES = {
 
 def language_index() -> dict[str, str]:
     """Folded codes and names (in English and French) of the site's languages -> code."""
-    index = {}
-    for code, name in settings.LANGUAGES:
+    index: dict[str, str] = {}
+    for code, label in settings.LANGUAGES:
         index[code.lower()] = code
         for language in ("en", "fr"):
             with translation.override(language):
-                index[text_fold(str(name))] = code
-    for name, code in LANGUAGE_NAMES.items():
+                index[text_fold(str(label))] = code
+    for folded, code in LANGUAGE_NAMES.items():
         if code in index:
-            index.setdefault(name, index[code])
+            index.setdefault(folded, index[code])
     return index
 
 

@@ -7,6 +7,7 @@ functions. Two writers work in bulk instead and keep the same rules: the importe
 after contacts.suppression.suppression_inherit.
 """
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
@@ -27,6 +28,7 @@ from contacts.privacy import PERSONAL_DATA_SECTIONS
 from contacts.signals import journalist_erased
 from contacts.suppression import suppression_inherit
 from press.core.errors import PresseError
+from press.core.typing import StaffMember
 
 # Fields an upsert or an import may fill; everything else is the office's business.
 FILLABLE_FIELDS = (
@@ -136,7 +138,9 @@ def _journalist_create(
     return journalist
 
 
-def journalist_suppress(*, journalist: Journalist, reason: SuppressionReason, at=None) -> bool:
+def journalist_suppress(
+    *, journalist: Journalist, reason: str, at: dt.datetime | None = None
+) -> bool:
     """Stop mailing this journalist (hard bounce, complaint, unsubscribe). Idempotent:
     the first suppression and its reason are kept. Returns whether anything changed."""
     at = at or timezone.now()
@@ -149,7 +153,7 @@ def journalist_suppress(*, journalist: Journalist, reason: SuppressionReason, at
     return bool(changed)
 
 
-def journalist_erase(*, journalist: Journalist, by) -> Journalist:
+def journalist_erase(*, journalist: Journalist, by: StaffMember) -> Journalist:
     """Erase a journalist on request (GDPR): the address is kept only as a hash on the
     suppression list, names, phone, job, beats, city, notes and list memberships are
     removed. The row stays (anonymous) so counts and delivery statistics survive;
@@ -194,7 +198,7 @@ def journalist_erase(*, journalist: Journalist, by) -> Journalist:
     return locked
 
 
-def _iso(value):
+def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 

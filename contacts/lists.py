@@ -1,11 +1,12 @@
 """List membership in bulk: the back office's add to / remove from list actions."""
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from contacts.models import ContactList, Journalist
 
 
-def list_add_journalists(*, contact_list: ContactList, journalists) -> int:
+def list_add_journalists(*, contact_list: ContactList, journalists: QuerySet[Journalist]) -> int:
     """Put the journalists (a queryset) on the list; erased ones are left out.
     Returns how many were not on it before."""
     through = Journalist.lists.through
@@ -23,7 +24,7 @@ def list_add_journalists(*, contact_list: ContactList, journalists) -> int:
     return len(rows)
 
 
-def list_remove_journalists(*, contact_list: ContactList, journalists) -> int:
+def list_remove_journalists(*, contact_list: ContactList, journalists: QuerySet[Journalist]) -> int:
     """Take the journalists (a queryset) off the list. Returns how many were on it."""
     through = Journalist.lists.through
     deleted, _by_model = through.objects.filter(

@@ -6,6 +6,7 @@ behind). A journalist created or changed with such an address inherits the list'
 suppression, so an erased person is never mailed again by accident.
 """
 
+import datetime as dt
 from collections.abc import Iterable
 
 from contacts.cleaning import email_normalise
@@ -37,7 +38,11 @@ def suppressed_digests(emails: Iterable[str]) -> set[str]:
 
 
 def mailing_exclusion(
-    *, suppressed_at, suppression_reason: str, erased_at, listed_reason: str | None
+    *,
+    suppressed_at: dt.datetime | None,
+    suppression_reason: str,
+    erased_at: dt.datetime | None,
+    listed_reason: str | None,
 ) -> str | None:
     """Why a journalist must not be mailed (a SuppressionReason, or ON_SUPPRESSION_LIST),
     or None when they may be: the rule itself, on plain values so that a list of
@@ -71,7 +76,7 @@ def address_suppression(email: str) -> str | None:
     return suppression_reasons([email_normalise(email)]).get(email_digest(email_normalise(email)))
 
 
-def suppression_inherit(journalist: Journalist, *, at) -> bool:
+def suppression_inherit(journalist: Journalist, *, at: dt.datetime) -> bool:
     """A journalist (about to be saved) whose address is on the suppression list becomes
     suppressed with the list's reason; one already suppressed keeps theirs. Returns
     whether it changed anything."""

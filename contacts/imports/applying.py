@@ -11,9 +11,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from contacts.enums import ConsentBasis, ContactSource
-from contacts.imports.planning import ImportPlan, import_plan
+from contacts.imports.planning import Entry, ImportPlan, import_plan
 from contacts.imports.reading import spreadsheet_read
 from contacts.models import ContactList, Journalist, Outlet
+from press.core.db import concrete_field, quoted_column, quoted_table
 
 BATCH = 1000
 
@@ -32,11 +33,10 @@ def _journalist_values(outlets: dict[str, Outlet], values: dict) -> dict:
 def _insert(journalists: list[Journalist]) -> None:
     """Insert new journalists with one executemany, then read back their ids by
     address. (QuerySet.bulk_create spends most of an import compiling its SQL.)"""
-    quote = connection.ops.quote_name
     fields = [field for field in Journalist._meta.concrete_fields if not field.primary_key]
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quoted_column(Journalist, field.name) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    table = quote(Journalist._meta.db_table)
+    table = quoted_table(Journalist)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - model names
     params = [
         [field.get_db_prep_save(field.pre_save(journalist, True), connection) for field in fields]
@@ -54,17 +54,17 @@ def _insert(journalists: list[Journalist]) -> None:
         journalist._state.adding = False
 
 
-def _fill_fields(entries) -> None:
+def _fill_fields(entries: list[Entry]) -> None:
     """One UPDATE statement per set of filled fields, run for all its rows at once.
     (QuerySet.bulk_update builds a CASE per row and field: ten times slower here.)"""
-    groups: dict[tuple, list] = {}
+    groups: dict[tuple[str, ...], list[Journalist]] = {}
     for entry in entries:
+        assert entry.journalist is not None  # an update always has its journalist
         groups.setdefault(tuple(sorted(entry.fill)), []).append(entry.journalist)
-    quote = connection.ops.quote_name
-    table, pk = quote(Journalist._meta.db_table), quote(Journalist._meta.pk.column)
+    table, pk = quoted_table(Journalist), quoted_column(Journalist, "id")
     for names, journalists in groups.items():
-        fields = [Journalist._meta.get_field(name) for name in (*names, "updated_at")]
-        assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+        fields = [concrete_field(Journalist, name) for name in (*names, "updated_at")]
+        assignments = ", ".join(f"{quoted_column(Journalist, field.name)} = %s" for field in fields)
         sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608 - model names
         params = [
             [
@@ -89,7 +89,7 @@ def import_apply(
     total = len(created) + len(updated)
     done = 0
 
-    def advance(count):
+    def advance(count: int) -> None:
         nonlocal done
         done += count
         if progress and count:
@@ -119,6 +119,7 @@ def import_apply(
             entry.journalist = journalist
         changed = [entry for entry in updated if entry.fill]
         for entry in changed:
+            assert entry.journalist is not None  # an update always has its journalist
             for name, value in _journalist_values(plan.outlets, entry.fill).items():
                 setattr(entry.journalist, name, value)
             entry.journalist.updated_at = now
@@ -129,7 +130,7 @@ def import_apply(
             memberships = [
                 through(journalist_id=entry.journalist.pk, contactlist_id=contact_list.pk)
                 for entry in plan.entries
-                if entry.joins_list
+                if entry.joins_list and entry.journalist is not None
             ]
             through.objects.bulk_create(memberships, batch_size=BATCH, ignore_conflicts=True)
     return plan
@@ -149,7 +150,7 @@ def contacts_import(
     (nothing changed) for a file that cannot be read or has no email column. Returns
     the plan, which is the report."""
 
-    def stage(name):
+    def stage(name: str) -> Callable[[int, int], None] | None:
         return (lambda done, total: progress(name, done, total)) if progress else None
 
     rows = spreadsheet_read(data)

@@ -97,7 +97,7 @@ class Columns:
     repeated: list[str] = field(default_factory=list)
 
 
-def _cell_text(value) -> str:
+def _cell_text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 

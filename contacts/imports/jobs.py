@@ -5,6 +5,7 @@ instead of holding a web request."""
 from contacts.models import ContactImport, ContactList
 from contacts.tasks import contacts_import_task
 from press.core.queue import enqueue_on_commit
+from press.core.typing import StaffMember
 
 
 def contact_import_queue(
@@ -13,7 +14,7 @@ def contact_import_queue(
     file_name: str,
     contact_list: ContactList | None,
     list_name: str,
-    by,
+    by: StaffMember,
     language: str,
 ) -> ContactImport:
     """Record an import of a file kept in private storage and queue it once committed.

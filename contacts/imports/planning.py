@@ -3,10 +3,12 @@ unchanged or refused, and why. Planning only reads the database; applying.py wri
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
+from django.db.models import Field
 from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -102,7 +104,7 @@ class ImportPlan:
         }
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -112,8 +114,14 @@ def _text(value) -> str:
     return " ".join(str(value).split())
 
 
+def _field(name: str) -> Field[Any, Any]:
+    field = Journalist._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
+
+
 def _field_label(name: str) -> str:
-    return str(Journalist._meta.get_field(name).verbose_name)
+    return str(_field(name).verbose_name)
 
 
 def _outlet_kinds() -> dict[str, str]:
@@ -134,7 +142,7 @@ def _row_values(
 ) -> tuple[dict, list[Note]]:
     """Clean the cells of one row into journalist values, with warnings."""
 
-    def cell(name):
+    def cell(name: str) -> object:
         position = columns.fields.get(name)
         if position is None or position >= len(row):
             return None
@@ -144,7 +152,7 @@ def _row_values(
     for name in TEXT_FIELDS:
         text = _text(cell(name))
         if text:
-            limit = Journalist._meta.get_field(name).max_length
+            limit = _field(name).max_length
             if limit and len(text) > limit:
                 notes.append(
                     Note(
@@ -200,16 +208,16 @@ def _row_values(
     return values, notes
 
 
-def _shown(name: str, value) -> str:
+def _shown(name: str, value: object) -> str:
     """A value as a press officer reads it in a report: country and language names."""
     if name == "country" and value:
         return str(countries.name(str(value))) or str(value)
     if name == "language" and value:
-        return str(dict(settings.LANGUAGES).get(value, value))
+        return str(dict(settings.LANGUAGES).get(str(value), value))
     return str(value)
 
 
-def _same(a, b) -> bool:
+def _same(a: object, b: object) -> bool:
     return text_fold(str(a)) == text_fold(str(b))
 
 
@@ -245,7 +253,7 @@ PROGRESS_EVERY = 1000
 
 
 def _parse(
-    rows: list[tuple], columns: Columns, progress=None
+    rows: list[tuple], columns: Columns, progress: Callable[[int, int], None] | None = None
 ) -> tuple[list[Entry], list[Refusal], int]:
     entries: dict[str, Entry] = {}
     refused: list[Refusal] = []
@@ -288,13 +296,13 @@ def _parse(
     return list(entries.values()), refused, blank_rows
 
 
-def _chunks(items: list, size: int = LOOKUP_CHUNK):
+def _chunks(items: list[Any], size: int = LOOKUP_CHUNK) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
 def _existing_journalists(emails: list[str]) -> dict[str, Journalist]:
-    found = {}
+    found: dict[str, Journalist] = {}
     for chunk in _chunks(emails):
         for journalist in (
             Journalist.objects.annotate(email_ci=Lower("email"))
@@ -334,7 +342,7 @@ def _outlets(entries: list[Entry]) -> dict[str, Outlet]:
     return outlets
 
 
-def _current(journalist: Journalist, name: str):
+def _current(journalist: Journalist, name: str) -> object:
     if name == "outlet":
         return journalist.outlet
     if name == "country":
@@ -353,7 +361,10 @@ def _compare(entry: Entry, journalist: Journalist, outlets: dict[str, Outlet]) -
         if current in (None, ""):
             entry.fill[name] = value
             continue
-        differs = current.pk != value.pk if name == "outlet" else not _same(current, value)
+        if name == "outlet":
+            differs = getattr(current, "pk", None) != getattr(value, "pk", None)
+        else:
+            differs = not _same(current, value)
         if differs:
             entry.notes.append(
                 Note(
@@ -390,7 +401,7 @@ def import_plan(
     existing = _existing_journalists(emails)
     suppressed = suppression_reasons([email for email in emails if email not in existing])
     outlets = _outlets(entries)
-    members = set()
+    members: set[int] = set()
     if contact_list is not None and contact_list.pk:
         ids = [journalist.pk for journalist in existing.values()]
         for chunk in _chunks(ids):

@@ -77,7 +77,7 @@ def _read_xlsx(data: bytes) -> list[tuple]:
     return rows
 
 
-def _too_many_rows():
+def _too_many_rows() -> "UnreadableSpreadsheet":
     return UnreadableSpreadsheet(
         "too_many_rows",
         _("The file has more than %(count)s rows; split it into smaller files.")
@@ -98,7 +98,7 @@ def _decode(data: bytes) -> str:
 def _delimiter(text: str) -> str:
     sample = [line for line in text.splitlines()[:30] if line.strip()]
     counts = {sep: sum(line.count(sep) for line in sample) for sep in (";", ",", "\t")}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=lambda sep: counts[sep])
     return best if counts[best] else ","
 
 

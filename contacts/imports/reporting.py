@@ -1,6 +1,8 @@
 """An import plan as a JSON-serialisable report: shown as the preview, kept with the
 ContactImport after a background import."""
 
+from typing import Any
+
 from contacts.imports.planning import ImportPlan
 
 # How many rows of each kind (and new outlets) a report lists; its counts are always
@@ -9,8 +11,8 @@ REPORT_ROWS = 300
 REPORT_OUTLETS = 50
 
 
-def plan_report(plan: ImportPlan, *, limit: int = REPORT_ROWS) -> dict:
-    sections = [
+def plan_report(plan: ImportPlan, *, limit: int = REPORT_ROWS) -> dict[str, Any]:
+    sections: list[dict[str, Any]] = [
         {
             "action": "refused",
             "count": len(plan.refused),

@@ -6,7 +6,7 @@ rows_done counts the rows checked. Reading and checking only read the media file
 commit their progress as they go; writing happens in one transaction.
 """
 
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from contacts.imports.reporting import plan_report
 from contacts.journalists import ContactError
 from contacts.models import ContactImport
 
-MOVES = {
+MOVES: dict[str, set[str]] = {
     ImportState.QUEUED: {ImportState.READING, ImportState.FAILED},
     ImportState.READING: {ImportState.CHECKING, ImportState.FAILED},
     ImportState.CHECKING: {ImportState.WRITING, ImportState.FAILED},
@@ -27,7 +27,9 @@ MOVES = {
 }
 
 
-def contact_import_move(*, contact_import: ContactImport, to: ImportState, **fields) -> None:
+def contact_import_move(
+    *, contact_import: ContactImport, to: ImportState, **fields: object
+) -> None:
     """Move an import to its next state (refuses other moves, code "bad_state"),
     saving `fields` with it; a finished import records when."""
     if to not in MOVES.get(contact_import.state, set()):
@@ -85,7 +87,7 @@ def contact_import_run(*, contact_import: ContactImport) -> ContactImport:
     return contact_import
 
 
-def _run(contact_import: ContactImport, storage) -> None:
+def _run(contact_import: ContactImport, storage: Storage) -> None:
     contact_import_move(contact_import=contact_import, to=ImportState.READING)
     try:
         with storage.open(contact_import.file_path, "rb") as handle:
@@ -97,7 +99,7 @@ def _run(contact_import: ContactImport, storage) -> None:
         contact_import=contact_import, to=ImportState.CHECKING, rows_total=len(rows)
     )
 
-    def progress(done, total):
+    def progress(done: int, total: int) -> None:
         ContactImport.objects.filter(pk=contact_import.pk).update(rows_done=done)
 
     plan = import_plan(

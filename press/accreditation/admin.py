@@ -204,8 +204,7 @@ class TransitionInline(admin.TabularInline):
     model = BadgeRequestTransition
     extra = 0
     can_delete = False
-    fields = ["at", "from_state", "to_state", "by", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "from_state", "to_state", "by", "note")
     verbose_name_plural = _("history")
 
     def has_add_permission(self, request, obj=None):
@@ -221,8 +220,15 @@ class EmailInline(admin.TabularInline):
     model = BadgeRequestEmail
     extra = 0
     can_delete = False
-    fields = ["template", "to", "state", "sent_at", "delivered_at", "bounced_at", "error"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "template",
+        "to",
+        "state",
+        "sent_at",
+        "delivered_at",
+        "bounced_at",
+        "error",
+    )
     verbose_name_plural = _("emails sent")
 
     def has_add_permission(self, request, obj=None):
@@ -585,8 +591,14 @@ class JournalistBadgeRequestInline(JournalistHistoryInline):
 
     model = BadgeRequest
     show_change_link = True
-    fields = ["event", "state", "outlet_name", "role", "submitted_at", "decided_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "event",
+        "state",
+        "outlet_name",
+        "role",
+        "submitted_at",
+        "decided_at",
+    )
     verbose_name_plural = _("badge requests")
 
     def get_queryset(self, request):

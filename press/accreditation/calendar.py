@@ -18,7 +18,8 @@ def ics_escape(text: str) -> str:
 
 def ics_fold(line: str) -> str:
     """Fold a content line at 75 octets without splitting a UTF-8 character (§3.1)."""
-    parts, current, size = [], "", 0
+    parts: list[str] = []
+    current, size = "", 0
     for char in line:
         width = len(char.encode())
         limit = LINE_OCTETS if not parts else LINE_OCTETS - 1

@@ -24,16 +24,19 @@ from press.accreditation.selectors import (
     outlet_limit_reached,
     with_field_visit_occupancy,
 )
+from press.core.typing import StaffMember
 from press.events.models import Event
 
 State = BadgeRequestState
-ALLOWED_MOVES = {
+ALLOWED_MOVES: dict[str, set[str]] = {
     State.SUBMITTED: {State.APPROVED, State.WAITLISTED, State.REJECTED},
     State.WAITLISTED: {State.APPROVED, State.REJECTED},
 }
 
 
-def accreditation_approve(*, badge_request: BadgeRequest, by, note: str = "") -> BadgeRequest:
+def accreditation_approve(
+    *, badge_request: BadgeRequest, by: StaffMember, note: str = ""
+) -> BadgeRequest:
     """Approve a submitted or waitlisted request. Refuses, under a lock on the event so
     that reviewers approving at once never exceed a limit: when the event's press
     capacity is reached ("press_capacity"), when the outlet already has its number of
@@ -42,24 +45,32 @@ def accreditation_approve(*, badge_request: BadgeRequest, by, note: str = "") ->
     return _decide(badge_request, to=State.APPROVED, by=by, note=note)
 
 
-def accreditation_waitlist(*, badge_request: BadgeRequest, by, note: str = "") -> BadgeRequest:
+def accreditation_waitlist(
+    *, badge_request: BadgeRequest, by: StaffMember, note: str = ""
+) -> BadgeRequest:
     """Put a submitted request on the waiting list; queues the waitlisted email."""
     return _decide(badge_request, to=State.WAITLISTED, by=by, note=note)
 
 
-def accreditation_reject(*, badge_request: BadgeRequest, by, note: str = "") -> BadgeRequest:
+def accreditation_reject(
+    *, badge_request: BadgeRequest, by: StaffMember, note: str = ""
+) -> BadgeRequest:
     """Reject a submitted or waitlisted request; the note is the reason the journalist
     reads in the rejection email."""
     return _decide(badge_request, to=State.REJECTED, by=by, note=note)
 
 
-def accreditation_withdraw(*, badge_request: BadgeRequest, by=None, note: str = "") -> BadgeRequest:
+def accreditation_withdraw(
+    *, badge_request: BadgeRequest, by: StaffMember = None, note: str = ""
+) -> BadgeRequest:
     """The journalist withdraws a request that is still active (submitted, waitlisted or
     approved); `by` is None when the journalist does it from the status page."""
     return _decide(badge_request, to=State.WITHDRAWN, by=by, note=note)
 
 
-def accreditation_cancel(*, badge_request: BadgeRequest, by, note: str = "") -> BadgeRequest:
+def accreditation_cancel(
+    *, badge_request: BadgeRequest, by: StaffMember, note: str = ""
+) -> BadgeRequest:
     """Staff cancel a request that is still active; the journalist is told."""
     return _decide(badge_request, to=State.CANCELLED, by=by, note=note)
 
@@ -78,7 +89,7 @@ def move_is_allowed(from_state: str, to_state: str) -> bool:
     return to_state in ALLOWED_MOVES.get(from_state, set())
 
 
-def _decide(badge_request: BadgeRequest, *, to: str, by, note: str) -> BadgeRequest:
+def _decide(badge_request: BadgeRequest, *, to: str, by: StaffMember, note: str) -> BadgeRequest:
     with transaction.atomic():
         if to == State.APPROVED:
             # Approvals of one event wait for each other on the event's row, so that
@@ -139,7 +150,7 @@ def _check_capacity(badge_request: BadgeRequest, event: Event) -> None:
             )
 
 
-def _move(badge_request: BadgeRequest, *, to: str, by, note: str) -> BadgeRequest:
+def _move(badge_request: BadgeRequest, *, to: str, by: StaffMember, note: str) -> BadgeRequest:
     from_state = badge_request.state
     badge_request.state = to
     fields = ["state", "updated_at"]

@@ -20,12 +20,13 @@ from press.accreditation.enums import BadgeRequestState, EmailState
 from press.accreditation.models import AccreditationSettings, BadgeRequest, BadgeRequestEmail
 from press.core.emails import send_email
 from press.core.translated import pick
+from press.events.models import Event
 
 logger = logging.getLogger(__name__)
 
 State = BadgeRequestState
 RECEIVED = "accreditation_received"
-EMAIL_FOR_STATE = {
+EMAIL_FOR_STATE: dict[str, str] = {
     State.APPROVED: "accreditation_approved",
     State.WAITLISTED: "accreditation_waitlisted",
     State.REJECTED: "accreditation_rejected",
@@ -52,7 +53,7 @@ def status_url(badge_request: BadgeRequest) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def badge_pickup(*, event, language: str) -> dict:
+def badge_pickup(*, event: Event, language: str) -> dict[str, str]:
     """Where and when an accredited journalist collects the badge, and the practical
     information, in `language` (empty texts when the office has not set them)."""
     practical = AccreditationSettings.objects.filter(event=event).first()
@@ -122,12 +123,14 @@ def badge_request_email_send(*, email: BadgeRequestEmail) -> bool:
     return True
 
 
-def _email_id(metadata) -> int | None:
+def _email_id(metadata: object) -> int | None:
     value = metadata.get(METADATA_KEY) if isinstance(metadata, dict) else None
     return int(value) if isinstance(value, str | int) and str(value).isdigit() else None
 
 
-def badge_request_email_track(*, event: AnymailTrackingEvent, hard: bool = True):
+def badge_request_email_track(
+    *, event: AnymailTrackingEvent, hard: bool = True
+) -> BadgeRequestEmail | None:
     """Apply a provider event to the accreditation email it is about (by message id, or
     by the row id in its metadata when the id is not stored yet); its time is kept
     once and its state only moves forward. A hard bounce or a complaint suppresses
@@ -141,8 +144,9 @@ def badge_request_email_track(*, event: AnymailTrackingEvent, hard: bool = True)
             "badge_request__journalist"
         )
         email = emails.filter(message_id=event.message_id).first() if event.message_id else None
-        if email is None and _email_id(event.metadata) is not None:
-            email = emails.filter(pk=_email_id(event.metadata), message_id="").first()
+        email_id = _email_id(event.metadata)
+        if email is None and email_id is not None:
+            email = emails.filter(pk=email_id, message_id="").first()
             if email is not None and event.message_id:
                 email.message_id = event.message_id[:200]
         if email is None:

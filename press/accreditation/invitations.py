@@ -1,6 +1,8 @@
 """Accreditation invitations: the personal link that opens a pre-filled request form,
 how far each invitation went, and reminders to those who have not requested yet."""
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
@@ -8,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from contacts.models import Journalist
 from press.accreditation.models import BadgeRequest
+from press.core.typing import StaffMember
 from press.events.models import Event
 from press.mailings.enums import DeliveryState, MailingKind
 from press.mailings.models import Delivery, Mailing
@@ -38,7 +41,7 @@ def invitation_followed(*, delivery: Delivery) -> None:
         )
 
 
-def invitation_states(*, event: Event) -> list[dict]:
+def invitation_states(*, event: Event) -> list[dict[str, Any]]:
     """Every invitation sent for `event` with how far it went: sent, opened, clicked,
     requested (a badge request exists for that journalist or address)."""
     requested_emails = set(
@@ -71,7 +74,7 @@ def invitation_states(*, event: Event) -> list[dict]:
     return rows
 
 
-def invitation_reminder_create(*, event: Event, by) -> Mailing | None:
+def invitation_reminder_create(*, event: Event, by: StaffMember) -> Mailing | None:
     """A draft invitation mailing for `event` to the invited journalists who have not
     sent a request yet (and may still be mailed), with the last invitation's subject
     and text; the office reviews and sends it like any mailing. None when nobody is

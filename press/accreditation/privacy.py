@@ -2,6 +2,7 @@
 erasure, and the accreditation section of a subject access export."""
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contacts.models import Journalist
 from press.accreditation.errors import AccreditationError
 from press.accreditation.models import BadgeRequest
 from press.events.models import Event
@@ -21,7 +23,7 @@ def purge_due_on(event: Event) -> dt.date:
     return event.ends_on + dt.timedelta(days=settings.IDENTITY_DOCUMENT_RETENTION_DAYS)
 
 
-def identity_documents_purge(*, event: Event, include_photos: bool = False) -> dict:
+def identity_documents_purge(*, event: Event, include_photos: bool = False) -> dict[str, int]:
     """Delete the press cards and letters (and photos if asked) of a finished event once
     its retention period has passed; keeps every other detail of the requests.
     Refuses earlier (code "too_early"). Returns the number of files removed by kind."""
@@ -47,7 +49,7 @@ def identity_documents_purge(*, event: Event, include_photos: bool = False) -> d
     return removed
 
 
-def _delete_files(badge_request: BadgeRequest, kinds) -> list[str]:
+def _delete_files(badge_request: BadgeRequest, kinds: tuple[str, ...]) -> list[str]:
     cleared = []
     for kind in kinds:
         file = getattr(badge_request, kind)
@@ -58,7 +60,7 @@ def _delete_files(badge_request: BadgeRequest, kinds) -> list[str]:
     return cleared
 
 
-def badge_requests_erase(*, journalist) -> int:
+def badge_requests_erase(*, journalist: Journalist) -> int:
     """Delete a journalist's badge requests (GDPR erasure); their files are deleted once
     the erasure commits, so an erasure that rolls back loses nothing."""
     badge_requests = list(BadgeRequest.objects.filter(journalist=journalist))
@@ -76,7 +78,7 @@ def badge_requests_erase(*, journalist) -> int:
     return len(badge_requests)
 
 
-def badge_requests_personal_data(journalist) -> tuple[str, list]:
+def badge_requests_personal_data(journalist: Journalist) -> tuple[str, list[dict[str, Any]]]:
     """The accreditation section of a subject access export."""
     data = []
     requests = (

@@ -4,6 +4,7 @@ emails."""
 
 from anymail.signals import AnymailTrackingEvent
 
+from contacts.models import Journalist
 from contacts.privacy import PERSONAL_DATA_SECTIONS
 from contacts.signals import journalist_erased
 from press.accreditation.emails import badge_request_email_track
@@ -12,7 +13,7 @@ from press.core.tracking import tracking_handler_register
 from press.mailings.tracking import is_hard_bounce
 
 
-def on_journalist_erased(sender, journalist, **kwargs) -> None:
+def on_journalist_erased(sender: object, journalist: Journalist, **kwargs: object) -> None:
     """An erased journalist's badge requests and files go with them."""
     badge_requests_erase(journalist=journalist)
 

@@ -1,19 +1,25 @@
 """Badge requests as the journalist sends them: the public form, the status page's
 corrections, and the outlet and field-visit lookups the form needs."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.cache import cache
+from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.enums import ConsentBasis, ContactSource
 from contacts.journalists import journalist_upsert
-from contacts.models import Outlet
+from contacts.models import Journalist, Outlet
 from press.accreditation.emails import RECEIVED
 from press.accreditation.errors import AccreditationError
-from press.accreditation.models import BadgeRequest
+from press.accreditation.models import BadgeRequest, FieldVisit
 from press.accreditation.notifications import badge_request_notify
+from press.core.storage import private_storage
 from press.events.models import Event
+from press.mailings.models import Delivery
 
 # The version of the privacy notice (templates/accreditation/privacy.html) that a
 # journalist consents to; change it whenever the notice's text changes.
@@ -80,11 +86,11 @@ def badge_request_submit(
     *,
     event: Event,
     email: str,
-    values: dict,
-    files: dict,
-    field_visits=(),
+    values: dict[str, Any],
+    files: dict[str, File],
+    field_visits: Iterable[FieldVisit] = (),
     language: str,
-    invitation=None,
+    invitation: Delivery | None = None,
 ) -> tuple[BadgeRequest, str]:
     """Record a request from the public form; returns (request, Submission.*).
 
@@ -101,7 +107,7 @@ def badge_request_submit(
     commit."""
     if not event.accreditation_is_open():
         raise AccreditationError("closed", _("Accreditation is closed."))
-    arguments = {
+    arguments: dict[str, Any] = {
         "event": event,
         "email": email.strip(),
         "values": values,
@@ -119,7 +125,16 @@ def badge_request_submit(
         return _submit_once(**arguments)
 
 
-def _submit_once(*, event, email, values, files, field_visits, language, invitation):
+def _submit_once(
+    *,
+    event: Event,
+    email: str,
+    values: dict[str, Any],
+    files: dict[str, File],
+    field_visits: Iterable[FieldVisit],
+    language: str,
+    invitation: Delivery | None,
+) -> tuple[BadgeRequest, str]:
     with transaction.atomic():
         existing = (
             BadgeRequest.objects.select_for_update()
@@ -166,7 +181,11 @@ def _submit_once(*, event, email, values, files, field_visits, language, invitat
 
 
 def badge_request_update(
-    *, badge_request: BadgeRequest, values: dict, files: dict, field_visits=()
+    *,
+    badge_request: BadgeRequest,
+    values: dict[str, Any],
+    files: dict[str, File],
+    field_visits: Iterable[FieldVisit] = (),
 ) -> BadgeRequest:
     """The journalist corrects a request from the status page; refused once it has been
     decided (code "not_editable"). Sends nothing."""
@@ -180,7 +199,7 @@ def badge_request_update(
     return locked
 
 
-def _invited_at(invitation, *, event: Event, email: str) -> bool:
+def _invited_at(invitation: Delivery | None, *, event: Event, email: str) -> bool:
     """The invitation was sent to `email` for `event`: whoever holds it reads that mailbox."""
     return (
         invitation is not None
@@ -189,7 +208,13 @@ def _invited_at(invitation, *, event: Event, email: str) -> bool:
     )
 
 
-def _apply(badge_request: BadgeRequest, *, values: dict, files: dict, field_visits) -> None:
+def _apply(
+    badge_request: BadgeRequest,
+    *,
+    values: dict[str, Any],
+    files: dict[str, File],
+    field_visits: Iterable[FieldVisit],
+) -> None:
     for field in REQUEST_FIELDS:
         if field in values:
             setattr(badge_request, field, values[field])
@@ -206,12 +231,19 @@ def _apply(badge_request: BadgeRequest, *, values: dict, files: dict, field_visi
     badge_request.save()
     badge_request.field_visits.set(field_visits)
     if replaced:
-        storage = BadgeRequest._meta.get_field("photo").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in replaced])
+        storage = private_storage()
+
+        def delete_replaced() -> None:
+            for name in replaced:
+                storage.delete(name)
+
+        transaction.on_commit(delete_replaced)
 
 
-def _journalist_for(*, email: str, values: dict, language: str):
-    outlet = outlet_match(name=values.get("outlet_name", ""), country=values.get("outlet_country"))
+def _journalist_for(*, email: str, values: dict[str, Any], language: str) -> Journalist:
+    outlet = outlet_match(
+        name=values.get("outlet_name", ""), country=values.get("outlet_country") or ""
+    )
     journalist, _created = journalist_upsert(
         email=email,
         source=ContactSource.ACCREDITATION,

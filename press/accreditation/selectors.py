@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce, Lower
 
 from press.accreditation.enums import BadgeRequestState
 from press.accreditation.models import BadgeRequest, FieldVisit
+from press.events.models import Event
 
 State = BadgeRequestState
 
@@ -64,10 +65,11 @@ def with_field_visit_occupancy(queryset: QuerySet) -> QuerySet:
 
 def field_visit_is_full(visit: FieldVisit) -> bool:
     """A visit from with_field_visit_occupancy whose press places are all approved."""
-    return bool(visit.capacity) and visit.approved_count >= visit.capacity
+    approved: int = getattr(visit, "approved_count")  # noqa: B009 - an annotation
+    return bool(visit.capacity) and approved >= visit.capacity
 
 
-def field_visits_full(*, event) -> set[int]:
+def field_visits_full(*, event: Event) -> set[int]:
     """Ids of the event's field visits whose press places are all approved."""
     visits = with_field_visit_occupancy(FieldVisit.objects.filter(event=event, capacity__gt=0))
     return {visit.pk for visit in visits if field_visit_is_full(visit)}

@@ -9,6 +9,8 @@ from django.contrib import admin
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from press.core.typing import StrOrPromise
+
 admin.site.site_header = _("Presse — press office")
 admin.site.site_title = "Presse"
 admin.site.index_title = _("Press office")
@@ -20,7 +22,7 @@ class OfficeAdmin(admin.ModelAdmin):
     `add_title` is the title of the add page and the label of the add button ("New
     mailing"); a change page is titled by the model's name with the object below it."""
 
-    add_title = None
+    add_title: StrOrPromise | None = None
 
     def changelist_view(self, request, extra_context=None):
         context = {

@@ -19,6 +19,7 @@ import secrets
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from anymail.message import AnymailMessage
 from django.conf import settings
@@ -55,13 +56,13 @@ class RenderedEmail:
     text: str
 
 
-def email_context(*, language: str, event) -> dict:
+def email_context(*, language: str, event: Any) -> dict[str, Any]:
     """What every email's layout shows: the event's identity and its press office (the
     caller says which event; None for an email that belongs to none)."""
     return {"event": event, "site_url": settings.SITE_URL, "language": language}
 
 
-def _subject_from_block(template, context: dict) -> str:
+def _subject_from_block(template: Any, context: dict[str, Any]) -> str:
     for node in template.template.nodelist.get_nodes_by_type(BlockNode):
         if node.name == "subject":
             ctx = Context(context, autoescape=False)
@@ -71,7 +72,9 @@ def _subject_from_block(template, context: dict) -> str:
     return ""
 
 
-def email_render(*, template: str, language: str, event, context: dict) -> RenderedEmail:
+def email_render(
+    *, template: str, language: str, event: Any, context: dict[str, Any]
+) -> RenderedEmail:
     """Render templates/emails/<template>.mjml (compiled to HTML) and <template>.txt in
     `language`, in the layout of `event`. The subject is `context["subject"]` when
     given, else the text template's `{% block subject %}` rendered on one line."""
@@ -95,7 +98,7 @@ MIME_POLICY = email.policy.default.clone(max_line_length=998)
 class PressMessage(AnymailMessage):
     """AnymailMessage whose MIME form (SMTP, Amazon SES) keeps long headers readable."""
 
-    def message(self, *, policy=MIME_POLICY):
+    def message(self, *, policy: email.policy.Policy = MIME_POLICY) -> Any:
         return super().message(policy=policy)
 
 
@@ -128,7 +131,7 @@ def email_message(
     return message
 
 
-def message_id(message) -> str | None:
+def message_id(message: Any) -> str | None:
     """The provider's id for a sent message (None with Django's non-anymail backends)."""
     status = getattr(message, "anymail_status", None)
     if status is None or not status.recipients:
@@ -142,8 +145,8 @@ def send_email(
     template: str,
     to: str,
     language: str,
-    event,
-    context: dict,
+    event: Any,
+    context: dict[str, Any],
     attachments: Sequence[tuple[str, bytes, str]] = (),
     reply_to: list[str] | None = None,
     tags: list[str] | None = None,
@@ -206,7 +209,9 @@ class CompiledEmail:
     text: PersonalTemplate
 
 
-def email_compile(*, template: str, language: str, event, context: dict) -> CompiledEmail:
+def email_compile(
+    *, template: str, language: str, event: Any, context: dict[str, Any]
+) -> CompiledEmail:
     """Render and compile an email once for many recipients in `language`: the context
     keys in PERSONAL_FIELDS become holes that `CompiledEmail.html.render(values)` and
     `.text.render(values)` fill per recipient."""

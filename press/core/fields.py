@@ -1,10 +1,14 @@
 """Model fields every area declares the same way."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
+from press.core.typing import StrOrPromise
 
-def staff_member_field(verbose_name, **kwargs) -> models.ForeignKey:
+
+def staff_member_field(verbose_name: StrOrPromise, **kwargs: Any) -> Any:
     """Who did something (decided, sent, printed…): a user, kept optional so that
     deleting a staff account never deletes the record of what they did."""
     options = {

@@ -8,6 +8,7 @@ a tab or a carriage return) is written as literal text.
 import datetime as dt
 import tempfile
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.http import FileResponse
 from openpyxl import Workbook
@@ -21,7 +22,7 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="0B3D63")
 
 
-def _cell(sheet, value):
+def _cell(sheet: Any, value: object) -> object:
     """A write-only cell whose text is never evaluated as a formula."""
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         # Excel has no time zones: write the office's local time.
@@ -39,7 +40,7 @@ def _cell(sheet, value):
 
 
 def write_xlsx(
-    target,
+    target: Any,
     *,
     title: str,
     headers: Sequence[str],

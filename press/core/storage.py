@@ -4,7 +4,7 @@ Files here never have a public URL; each area serves its own through a
 permission-checked view.
 """
 
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.functional import LazyObject, empty
@@ -14,7 +14,7 @@ class _PrivateStorage(LazyObject):
     """storages["private"], looked up when first used and again after a settings change,
     so that a file field never holds on to a storage configured before the settings."""
 
-    def _setup(self):
+    def _setup(self) -> None:
         self._wrapped = storages["private"]
 
 
@@ -22,11 +22,11 @@ _private = _PrivateStorage()
 
 
 @receiver(setting_changed)
-def _reset_private_storage(*, setting, **kwargs):
+def _reset_private_storage(*, setting: str, **kwargs: object) -> None:
     if setting == "STORAGES":
-        _private._wrapped = empty
+        _private._wrapped = empty  # type: ignore[assignment]  # LazyObject's own marker
 
 
-def private_storage():
+def private_storage() -> Storage:
     """The storage for FileField(storage=private_storage)."""
-    return _private
+    return _private  # type: ignore[return-value]  # a lazy proxy of a Storage

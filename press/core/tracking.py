@@ -23,7 +23,9 @@ def tracking_handler_register(handler: TrackingHandler) -> None:
         _handlers.append(handler)
 
 
-def on_tracking(sender, event: AnymailTrackingEvent, esp_name: str, **kwargs) -> None:
+def on_tracking(
+    sender: object, event: AnymailTrackingEvent, esp_name: str, **kwargs: object
+) -> None:
     """anymail.signals.tracking receiver: the first handler that knows the message wins."""
     for handler in _handlers:
         if handler(event):

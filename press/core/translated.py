@@ -6,6 +6,8 @@ schema change: the admin form grows one input. Long content (a release's body) u
 rows instead, see press.releases.models.ReleaseVersion.
 """
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,16 +44,16 @@ def pick(values: dict | None, language: str | None = None) -> str:
 class TranslatedTextWidget(forms.MultiWidget):
     template_name = "core/widgets/translated.html"
 
-    def __init__(self, attrs=None, textarea=False):
+    def __init__(self, attrs: dict[str, Any] | None = None, textarea: bool = False) -> None:
         widget = forms.Textarea(attrs={"rows": 3}) if textarea else forms.TextInput()
         self.languages = content_languages()
         super().__init__([widget] * len(self.languages), attrs)
 
-    def decompress(self, value):
+    def decompress(self, value: dict[str, str] | None) -> list[str]:
         value = value or {}
         return [value.get(code, "") for code in self.languages]
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         for subwidget, code in zip(context["widget"]["subwidgets"], self.languages, strict=True):
             subwidget["language"] = language_name(code)
@@ -62,7 +64,14 @@ class TranslatedTextWidget(forms.MultiWidget):
 class TranslatedFormField(forms.MultiValueField):
     """One input per language; the default language is required when the field is."""
 
-    def __init__(self, *, max_length=None, textarea=False, required=True, **kwargs):
+    def __init__(
+        self,
+        *,
+        max_length: int | None = None,
+        textarea: bool = False,
+        required: bool = True,
+        **kwargs: Any,
+    ) -> None:
         kwargs.pop("encoder", None)
         kwargs.pop("decoder", None)
         self.languages = content_languages()
@@ -77,7 +86,7 @@ class TranslatedFormField(forms.MultiValueField):
             **kwargs,
         )
 
-    def compress(self, data_list):
+    def compress(self, data_list: list[str] | None) -> dict[str, str]:
         data_list = data_list or [""] * len(self.languages)
         return {
             code: (text or "").strip()
@@ -85,7 +94,7 @@ class TranslatedFormField(forms.MultiValueField):
             if (text or "").strip()
         }
 
-    def validate(self, value):
+    def validate(self, value: Any) -> None:
         if self.required and not value:
             raise ValidationError(_("Fill in at least one language."), code="required")
 
@@ -93,13 +102,15 @@ class TranslatedFormField(forms.MultiValueField):
 class TranslatedTextField(models.JSONField):
     """A JSON column holding {language: text}, edited as one input per language."""
 
-    def __init__(self, *args, max_length=None, textarea=False, **kwargs):
+    def __init__(
+        self, *args: Any, max_length: int | None = None, textarea: bool = False, **kwargs: Any
+    ) -> None:
         self.text_max_length = max_length
         self.textarea = textarea
         kwargs.setdefault("default", dict)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):
+    def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         if self.text_max_length is not None:
             kwargs["max_length"] = self.text_max_length
@@ -107,7 +118,7 @@ class TranslatedTextField(models.JSONField):
             kwargs["textarea"] = True
         return name, path, args, kwargs
 
-    def formfield(self, **kwargs):
+    def formfield(self, **kwargs: Any) -> Any:
         return super().formfield(
             form_class=TranslatedFormField,
             show_hidden_initial=False,

@@ -17,7 +17,7 @@ from io import BytesIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -45,14 +45,14 @@ UNREADABLE_IMAGE = (
 )
 
 
-def _head(file, size: int) -> bytes:
+def _head(file: File, size: int) -> bytes:
     file.seek(0)
     head = file.read(size)
     file.seek(0)
     return head
 
 
-def file_check_size(file, *, max_bytes: int | None = None) -> None:
+def file_check_size(file: File, *, max_bytes: int | None = None) -> None:
     """Refuse a file larger than `max_bytes` (default settings.ATTACHMENT_MAX_BYTES)."""
     limit = max_bytes if max_bytes is not None else settings.ATTACHMENT_MAX_BYTES
     if file.size > limit:
@@ -63,12 +63,12 @@ def file_check_size(file, *, max_bytes: int | None = None) -> None:
         )
 
 
-def file_is_pdf(file) -> bool:
+def file_is_pdf(file: File) -> bool:
     """A PDF starts with its magic bytes (some writers put a little junk before them)."""
     return b"%PDF-" in _head(file, 1024)
 
 
-def image_format(file, *, max_pixels: int = IMAGE_MAX_PIXELS) -> str | None:
+def image_format(file: File, *, max_pixels: int = IMAGE_MAX_PIXELS) -> str | None:
     """The Pillow format name of an image that verifies and is at most `max_pixels`
     (read from the header), else None."""
     file.seek(0)
@@ -98,7 +98,7 @@ def image_check_pixels(width: int, height: int, *, max_pixels: int = IMAGE_MAX_P
 
 
 def image_open_checked(
-    file, *, formats=IMAGE_FORMATS, max_pixels: int = IMAGE_MAX_PIXELS
+    file: File, *, formats: set[str] = IMAGE_FORMATS, max_pixels: int = IMAGE_MAX_PIXELS
 ) -> Image.Image:
     """The decoded image, if `file` is one of `formats` (Pillow names) by content.
 
@@ -148,13 +148,13 @@ def image_without_metadata(image: Image.Image, *, format: str = "JPEG") -> bytes
     return out.getvalue()
 
 
-def image_check(file) -> None:
+def image_check(file: File) -> None:
     """Refuse anything that is not a real JPEG, PNG, WebP or GIF image of at most
     IMAGE_MAX_PIXELS."""
     image_open_checked(file)  # not closed: Pillow would close the caller's file with it
 
 
-def attachment_kind(file) -> str | None:
+def attachment_kind(file: File) -> str | None:
     """PDF, IMAGE, or None for anything else, judged by content."""
     if file_is_pdf(file):
         return PDF
@@ -163,7 +163,7 @@ def attachment_kind(file) -> str | None:
     return None
 
 
-def attachment_check(file) -> None:
+def attachment_check(file: File) -> None:
     """A release attachment: at most ATTACHMENT_MAX_BYTES, and a PDF or an image of at
     most IMAGE_MAX_PIXELS."""
     file_check_size(file)
@@ -184,13 +184,13 @@ def attachment_check(file) -> None:
         ) from error
 
 
-def photo_check(file) -> None:
+def photo_check(file: File) -> None:
     """A photo shown on public pages: size-limited and a real image."""
     file_check_size(file)
     image_check(file)
 
 
-def image_thumbnail(file, *, width: int = 480) -> ContentFile:
+def image_thumbnail(file: File, *, width: int = 480) -> ContentFile:
     """A JPEG at most `width` pixels wide, with the photo's orientation applied."""
     file.seek(0)
     with Image.open(file) as image:

@@ -87,8 +87,8 @@ def seed_mailings(event: Event, releases: list[Release]) -> list[Mailing]:
         Delivery.objects.bulk_create(deliveries)
         # What the provider's events would have done: these are never mailed again.
         for delivery in deliveries:
-            reason = SUPPRESSED_BY.get(delivery.state)
-            if reason:
+            reason = SUPPRESSED_BY.get(DeliveryState(delivery.state))
+            if reason and delivery.journalist_id is not None:
                 journalist = Journalist.objects.get(pk=delivery.journalist_id)
                 journalist_suppress(journalist=journalist, reason=reason, at=started)
         sent.state = MailingState.SENT

@@ -1,5 +1,6 @@
 import datetime as dt
 from io import BytesIO
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -204,7 +205,7 @@ PROGRAMME_LINES = [
 ]
 
 # Files per release key: (file name, content maker, title, caption, credit).
-ATTACHMENTS = {
+ATTACHMENTS: dict[str, list[tuple[str, Any, dict[str, str], dict[str, str], str]]] = {
     "programme": [
         (
             "programme-2024.pdf",

@@ -443,8 +443,14 @@ class DeliveryInline(JournalistHistoryInline):
 
     model = Delivery
     show_change_link = False
-    fields = ["mailing", "language", "state", "sent_at", "opened_at", "clicked_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "mailing",
+        "language",
+        "state",
+        "sent_at",
+        "opened_at",
+        "clicked_at",
+    )
     ordering = ["-pk"]
     verbose_name_plural = _("mailings received")
 

@@ -5,11 +5,14 @@ with a MailingError carrying a code; the sending itself (press.mailings.sending)
 in the send task these functions queue.
 """
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from press.core.queue import enqueue_on_commit
+from press.core.typing import StaffMember
 from press.mailings.enums import DeliveryState, MailingState
 from press.mailings.errors import MailingError
 from press.mailings.models import Mailing
@@ -27,7 +30,9 @@ def mailing_schedule_check(*, mailing: Mailing) -> list[str]:
     return mailing_check(mailing=mailing)
 
 
-def mailing_schedule(*, mailing: Mailing, by, at=None) -> Mailing:
+def mailing_schedule(
+    *, mailing: Mailing, by: StaffMember, at: dt.datetime | None = None
+) -> Mailing:
     """Send a draft now (at=None or in the past) or at `at`: draft → scheduled, then the
     send task is queued after commit. Refuses what mailing_schedule_check refuses, and
     a mailing nobody would receive ("no_recipients")."""
@@ -46,7 +51,7 @@ def mailing_schedule(*, mailing: Mailing, by, at=None) -> Mailing:
     return locked
 
 
-def mailing_resume(*, mailing: Mailing, by) -> Mailing:
+def mailing_resume(*, mailing: Mailing, by: StaffMember) -> Mailing:
     """Queue the send task again for a mailing being sent whose worker stopped; only
     the recipients still waiting get it. Refuses any other state ("not_sending")."""
     with transaction.atomic():
@@ -57,7 +62,7 @@ def mailing_resume(*, mailing: Mailing, by) -> Mailing:
     return locked
 
 
-def mailing_cancel(*, mailing: Mailing, by) -> Mailing:
+def mailing_cancel(*, mailing: Mailing, by: StaffMember) -> Mailing:
     """Cancel a draft, a scheduled mailing or the rest of one being sent: deliveries
     not yet handed over become "cancelled". Refuses a mailing already sent or cancelled
     ("not_cancellable")."""

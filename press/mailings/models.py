@@ -94,7 +94,7 @@ class Mailing(models.Model):
         """The subject typed for `language`, else the release's title in it."""
         if self.subject.get(language or ""):
             return self.subject[language]
-        if self.release_id:
+        if self.release is not None:
             version = self.release.version_in(language)
             if version:
                 return version.title

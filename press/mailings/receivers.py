@@ -3,6 +3,7 @@ arrives, a journalist is erased, a subject access export is made."""
 
 from anymail.signals import AnymailTrackingEvent
 
+from contacts.models import Journalist
 from contacts.privacy import PERSONAL_DATA_SECTIONS
 from contacts.signals import journalist_erased
 from press.core.tracking import tracking_handler_register
@@ -28,7 +29,7 @@ def on_tracking(event: AnymailTrackingEvent) -> bool:
     return delivery is not None
 
 
-def on_journalist_erased(sender, journalist, **kwargs) -> None:
+def on_journalist_erased(sender: object, journalist: Journalist, **kwargs: object) -> None:
     deliveries_anonymise(journalist=journalist)
 
 

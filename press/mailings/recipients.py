@@ -11,6 +11,7 @@ from contacts.models import Journalist, email_digest
 from contacts.suppression import ON_SUPPRESSION_LIST, mailing_exclusion, suppression_reasons
 from press.core.translated import content_languages, fallback_order
 from press.mailings.enums import MailingKind
+from press.mailings.models import Mailing
 
 EXCLUSION_LABELS = {
     SuppressionReason.UNSUBSCRIBED: _("Unsubscribed"),
@@ -56,10 +57,10 @@ class RecipientSummary:
         return [(str(EXCLUSION_LABELS[reason]), count) for reason, count in self.excluded.items()]
 
 
-def mailing_languages(*, mailing) -> list[str]:
+def mailing_languages(*, mailing: Mailing) -> list[str]:
     """The languages the mailing exists in, in settings order: a release's versions, or
     the languages its subject or message was written in (all of them if none)."""
-    if mailing.kind == MailingKind.RELEASE and mailing.release_id:
+    if mailing.kind == MailingKind.RELEASE and mailing.release is not None:
         available = {version.language for version in mailing.release.versions.all()}
     else:
         available = {code for code, text in {**mailing.subject, **mailing.message}.items() if text}
@@ -78,7 +79,7 @@ def recipient_language(*, preferred: str, available: list[str]) -> str | None:
     return None
 
 
-def mailing_audience(*, mailing) -> QuerySet:
+def mailing_audience(*, mailing: Mailing) -> QuerySet[Journalist]:
     """Journalists the mailing is addressed to, before exclusions: members of its lists
     narrowed by its filters (the whole file narrowed by the filters when it has no
     list), plus the journalists picked one by one."""
@@ -99,7 +100,7 @@ def mailing_audience(*, mailing) -> QuerySet:
     return Journalist.objects.filter(chosen)
 
 
-def mailing_recipients(*, mailing) -> RecipientSummary:
+def mailing_recipients(*, mailing: Mailing) -> RecipientSummary:
     """Who would receive the mailing now, each in their language, with the count of
     those excluded by reason. Reads the audience in one query, plus one per 900
     addresses for the suppression list."""

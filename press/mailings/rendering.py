@@ -1,9 +1,12 @@
 """A mailing's email in each language: compiled once per language, personalised per
 recipient, with the checks that it has something to send; previews and tests."""
 
+import datetime as dt
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
+from typing import TYPE_CHECKING, Any
 
+from anymail.message import AnymailMessage
 from django.conf import settings
 from django.core.mail import mailers
 from django.urls import NoReverseMatch, reverse
@@ -16,13 +19,19 @@ from django.utils.translation import gettext_lazy as _
 from press.core.emails import CompiledEmail, RenderedEmail, email_compile, email_message
 from press.core.sanitise import sanitise_html
 from press.core.translated import pick
+from press.events.models import Event
 from press.mailings.enums import MailingKind
 from press.mailings.errors import MailingError
+from press.mailings.models import Mailing
 from press.mailings.recipients import mailing_languages
 from press.mailings.text import html_to_text
+from press.releases.models import Release
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 TOKEN_PLACEHOLDER = "--token--"
-TEMPLATES = {
+TEMPLATES: dict[str, str] = {
     MailingKind.RELEASE: "mailing_release",
     MailingKind.INVITATION: "mailing_invitation",
     MailingKind.ANNOUNCEMENT: "mailing_invitation",
@@ -38,11 +47,13 @@ def invitation_base_url() -> str | None:
         return None
 
 
-def mailing_content_problems(*, kind: str, release, subject: dict, message: dict) -> list:
+def mailing_content_problems(
+    *, kind: str, release: Release | None, subject: dict[str, str], message: dict[str, str]
+) -> list[MailingError]:
     """What a mailing of `kind` lacks before it can go out, as MailingErrors whose code
     names the missing part: "no_release", "no_subject", "no_message". The back office's
     form shows them on its fields; mailing_check refuses to send with the first."""
-    problems = []
+    problems: list[MailingError] = []
     if kind == MailingKind.RELEASE and release is None:
         problems.append(MailingError("no_release", _("Choose the release this mailing sends.")))
     if kind != MailingKind.RELEASE:
@@ -57,14 +68,14 @@ def mailing_content_problems(*, kind: str, release, subject: dict, message: dict
     return problems
 
 
-def mailing_check(*, mailing) -> list[str]:
+def mailing_check(*, mailing: Mailing) -> list[str]:
     """The languages the mailing can go out in; refuses (MailingError) a mailing with
     nothing to send: a missing part (see mailing_content_problems), a release with no
     language version ("no_language"), an invitation while the accreditation form does
     not exist ("no_accreditation_form")."""
     problems = mailing_content_problems(
         kind=mailing.kind,
-        release=mailing.release if mailing.release_id else None,
+        release=mailing.release,
         subject=mailing.subject,
         message=mailing.message,
     )
@@ -92,29 +103,31 @@ class LanguagePack:
     invitation_url: str
 
 
-def sender_address(mailing) -> str:
+def sender_address(mailing: Mailing) -> str:
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     return formataddr((mailing.sender_name or name, mailing.sender_email or address))
 
 
-def reply_address(mailing) -> str:
+def reply_address(mailing: Mailing) -> str:
     if mailing.reply_to:
         return mailing.reply_to
-    if mailing.event_id:
+    if mailing.event is not None:
         return mailing.event.press_email
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
 
-def embargo_when(moment) -> str:
+def embargo_when(moment: dt.datetime) -> str:
     """An embargo's end in the active language, with its time zone: journalists read
     it across Europe, in more than one zone."""
     local = timezone.localtime(moment)
     return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
 
 
-def _release_context(mailing, language: str) -> dict:
-    release = mailing.release
+def _release_context(release: Release, language: str) -> dict[str, Any]:
+    embargo = release.embargo_until if release.is_embargoed() else None
     version = release.version_in(language)
+    if version is None:
+        raise MailingError("no_language", _("The release has no language version yet."))
     try:
         release_url = settings.SITE_URL + version.get_absolute_url()
     except NoReverseMatch:
@@ -134,8 +147,8 @@ def _release_context(mailing, language: str) -> dict:
         "body_html": mark_safe(body),  # noqa: S308 - sanitised just above
         "body_text": html_to_text(body),
         "standfirst": version.standfirst,
-        "embargo_until": release.embargo_until if release.is_embargoed() else None,
-        "embargo_when": embargo_when(release.embargo_until) if release.is_embargoed() else "",
+        "embargo_until": embargo,
+        "embargo_when": embargo_when(embargo) if embargo else "",
         "attachments": attachments,
         "press_contacts": [
             {"name": c.name, "role": c.role_in(language), "email": c.email, "phone": c.phone}
@@ -145,26 +158,26 @@ def _release_context(mailing, language: str) -> dict:
     }
 
 
-def mailing_subject(*, mailing, language: str) -> str:
+def mailing_subject(*, mailing: Mailing, language: str) -> str:
     subject = mailing.subject_in(language)
-    release = mailing.release if mailing.release_id else None
-    if release and release.is_embargoed():
+    release = mailing.release
+    if release is not None and release.embargo_until and release.is_embargoed():
         when = embargo_when(release.embargo_until)
         return gettext("EMBARGO until %(when)s: %(subject)s") % {"when": when, "subject": subject}
     return subject
 
 
-def mailing_event(mailing):
+def mailing_event(mailing: Mailing) -> Event | None:
     """The event whose name, dates and press office the email shows: the mailing's, else
     its release's (None for a mailing that belongs to no event)."""
     if mailing.event_id:
         return mailing.event
-    if mailing.release_id:
+    if mailing.release is not None:
         return mailing.release.event
     return None
 
 
-def mailing_context(*, mailing, language: str) -> dict:
+def mailing_context(*, mailing: Mailing, language: str) -> dict[str, Any]:
     """The mailing-level context of its email in `language` (active when called)."""
     context = {
         "mailing": mailing,
@@ -173,11 +186,13 @@ def mailing_context(*, mailing, language: str) -> dict:
         "embargo_until": None,
     }
     if mailing.kind == MailingKind.RELEASE:
-        context.update(_release_context(mailing, language))
+        if mailing.release is None:
+            raise MailingError("no_release", _("Choose the release this mailing sends."))
+        context.update(_release_context(mailing.release, language))
     return context
 
 
-def language_pack(*, mailing, language: str) -> LanguagePack:
+def language_pack(*, mailing: Mailing, language: str) -> LanguagePack:
     """Compile the mailing's email in `language`: the one MJML compilation per language."""
     with translation.override(language):
         context = mailing_context(mailing=mailing, language=language)
@@ -213,8 +228,15 @@ def _personal_values(pack: LanguagePack, *, name: str, token: str) -> dict[str, 
 
 
 def personal_message(
-    mailing, pack: LanguagePack, *, to: str, name: str, token: str, subject=None, delivery_id=None
-):
+    mailing: Mailing,
+    pack: LanguagePack,
+    *,
+    to: str,
+    name: str,
+    token: str,
+    subject: str | None = None,
+    delivery_id: int | None = None,
+) -> AnymailMessage:
     values = _personal_values(pack, name=name, token=token)
     # The delivery id travels with the message and comes back in the provider's events
     # (anymail `metadata`): an event that arrives before the batch stored its message
@@ -241,7 +263,7 @@ def personal_message(
     )
 
 
-def mailing_preview(*, mailing, language: str) -> RenderedEmail:
+def mailing_preview(*, mailing: Mailing, language: str) -> RenderedEmail:
     """The email as a recipient in `language` would get it, with a sample greeting."""
     mailing_check(mailing=mailing)
     pack = language_pack(mailing=mailing, language=language)
@@ -255,7 +277,7 @@ def mailing_preview(*, mailing, language: str) -> RenderedEmail:
     )
 
 
-def mailing_send_test(*, mailing, by) -> list[str]:
+def mailing_send_test(*, mailing: Mailing, by: "User") -> list[str]:
     """Send the mailing to `by` (a staff user) once in each of its languages, subject
     marked as a test; the unsubscribe link of a test leads nowhere. Refuses a user
     without an address ("no_email"). Returns the languages sent."""

@@ -12,6 +12,7 @@ command or the admin's "resume" only sends to the rows still pending: nobody get
 mailing twice.
 """
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,11 +24,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contacts.suppression import journalist_exclusion, suppression_reasons
+from press.core.db import quoted_column, quoted_table
 from press.core.emails import message_id
+from press.core.typing import StaffMember
 from press.mailings.enums import DeliveryState, MailingState
 from press.mailings.errors import MailingError
 from press.mailings.models import Delivery, Mailing, delivery_token
-from press.mailings.recipients import mailing_recipients
+from press.mailings.recipients import Recipient, mailing_recipients
 from press.mailings.rendering import LanguagePack, language_pack, mailing_check, personal_message
 from press.mailings.selectors import mailing_locked
 
@@ -47,7 +50,7 @@ class SendReport:
     unfinished: bool = False
 
 
-def _freeze(*, mailing, by, now) -> Mailing:
+def _freeze(*, mailing: Mailing, by: StaffMember, now: dt.datetime) -> Mailing:
     """Draft or due scheduled mailing → sending, its recipients frozen as deliveries."""
     with transaction.atomic():
         locked = mailing_locked(mailing)
@@ -57,7 +60,8 @@ def _freeze(*, mailing, by, now) -> Mailing:
             raise MailingError(
                 "not_sendable", _("This mailing has already been sent or cancelled.")
             )
-        if locked.state == MailingState.SCHEDULED and locked.scheduled_at > now:
+        due = locked.scheduled_at is None or locked.scheduled_at <= now
+        if locked.state == MailingState.SCHEDULED and not due:
             raise MailingError("not_due", _("This mailing is scheduled for later."))
         mailing_check(mailing=locked)
         summary = mailing_recipients(mailing=locked)
@@ -87,14 +91,13 @@ INSERTED_FIELDS = (
 )
 
 
-def _deliveries_insert(*, mailing, recipients) -> None:
+def _deliveries_insert(*, mailing: Mailing, recipients: list[Recipient]) -> None:
     """One pending delivery per recipient, each with a fresh token. A plain executemany:
     bulk_create prepares every field of every row and was a third of a 10,000-recipient
     mailing's time."""
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(Delivery._meta.get_field(name).column) for name in INSERTED_FIELDS)
+    columns = ", ".join(quoted_column(Delivery, name) for name in INSERTED_FIELDS)
     marks = ", ".join(["%s"] * len(INSERTED_FIELDS))
-    sql = f"INSERT INTO {quote(Delivery._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    sql = f"INSERT INTO {quoted_table(Delivery)} ({columns}) VALUES ({marks})"  # noqa: S608
     rows = [
         (
             mailing.pk,
@@ -115,7 +118,9 @@ def _deliveries_insert(*, mailing, recipients) -> None:
             cursor.executemany(sql, rows[start : start + BATCH_SIZE])
 
 
-def mailing_send(*, mailing, by=None, batch_size: int = BATCH_SIZE) -> SendReport:
+def mailing_send(
+    *, mailing: Mailing, by: StaffMember = None, batch_size: int = BATCH_SIZE
+) -> SendReport:
     """Send a mailing, or resume one being sent. A draft or a due scheduled mailing is
     frozen first (its deliveries created, state "sending"); then batches of pending
     deliveries go out over one connection each, suppressed journalists are skipped at
@@ -138,14 +143,14 @@ def mailing_send(*, mailing, by=None, batch_size: int = BATCH_SIZE) -> SendRepor
     return report
 
 
-def _interrupt_stale(*, mailing, now) -> None:
+def _interrupt_stale(*, mailing: Mailing, now: dt.datetime) -> None:
     mailing.deliveries.filter(state=DeliveryState.SENDING, sending_at__lt=now - STALE_AFTER).update(
         state=DeliveryState.INTERRUPTED,
         error=gettext("Sending was interrupted; not retried so that nobody gets it twice."),
     )
 
 
-def _claim_batch(*, mailing, size) -> list[Delivery]:
+def _claim_batch(*, mailing: Mailing, size: int) -> list[Delivery]:
     """Mark up to `size` pending deliveries "sending" and commit before any is sent."""
     with transaction.atomic():
         ids = list(
@@ -160,7 +165,7 @@ def _claim_batch(*, mailing, size) -> list[Delivery]:
     return list(Delivery.objects.filter(pk__in=ids).select_related("journalist").order_by("pk"))
 
 
-def _finish(*, mailing) -> bool:
+def _finish(*, mailing: Mailing) -> bool:
     """Mark the mailing sent once no delivery is pending or being handed over; False
     while some are (another worker holds a batch, or a killed one left rows)."""
     unfinished = mailing.deliveries.filter(state__in=[DeliveryState.PENDING, DeliveryState.SENDING])
@@ -172,7 +177,9 @@ def _finish(*, mailing) -> bool:
     return True
 
 
-def _send_batch(*, mailing, batch: list[Delivery], packs: dict, report: SendReport) -> None:
+def _send_batch(
+    *, mailing: Mailing, batch: list[Delivery], packs: dict[str, LanguagePack], report: SendReport
+) -> None:
     listed = suppression_reasons([delivery.email for delivery in batch])
     outgoing = []
     for delivery in batch:
@@ -213,7 +220,7 @@ def _send_batch(*, mailing, batch: list[Delivery], packs: dict, report: SendRepo
     _record_outcomes(batch, at=timezone.now())
 
 
-def _record_outcomes(batch: list[Delivery], *, at) -> None:
+def _record_outcomes(batch: list[Delivery], *, at: dt.datetime) -> None:
     """Save a batch's outcomes in a few statements whatever its size: the sent rows in
     one UPDATE with a CASE for their message ids (Django's bulk_update builds one
     expression object per row and field, which costs more than sending the email).
@@ -222,14 +229,12 @@ def _record_outcomes(batch: list[Delivery], *, at) -> None:
     skipped = [delivery.pk for delivery in batch if delivery.state == DeliveryState.SKIPPED]
     failed = [delivery for delivery in batch if delivery.state == DeliveryState.FAILED]
     if sent:
-        quote = connection.ops.quote_name
-        table, pk = quote(Delivery._meta.db_table), quote(Delivery._meta.pk.column)
+        table, pk = quoted_table(Delivery), quoted_column(Delivery, "id")
         cases = " ".join(["WHEN %s THEN %s"] * len(sent))
         marks = ", ".join(["%s"] * len(sent))
         params = [value for delivery in sent for value in (delivery.pk, delivery.message_id)]
         state, sent_at, message_id_column = (
-            quote(Delivery._meta.get_field(name).column)
-            for name in ("state", "sent_at", "message_id")
+            quoted_column(Delivery, name) for name in ("state", "sent_at", "message_id")
         )
         sql = (
             f"UPDATE {table} SET {state} = CASE WHEN {state} = %s THEN %s ELSE {state} END, "  # noqa: S608

@@ -2,8 +2,9 @@
 
 import datetime as dt
 import logging
+from typing import Any
 
-from django.tasks import task
+from django.tasks import Task, task
 from django.utils import timezone
 
 from press.mailings.errors import MailingError
@@ -14,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 
 @task
-def send_mailing_task(mailing_id: int) -> dict:
+def send_mailing_task(mailing_id: int) -> dict[str, Any]:
     """Send (or resume) a mailing; a mailing cancelled or not yet due is left alone.
     When another worker still holds a batch, or a killed one left some, the task looks
     again once those rows are stale."""
@@ -33,7 +34,7 @@ def send_mailing_task(mailing_id: int) -> dict:
     return {"sent": report.sent, "failed": report.failed, "skipped": report.skipped}
 
 
-def send_mailing_task_at(at: dt.datetime | None):
+def send_mailing_task_at(at: dt.datetime | None) -> Task[[int], dict[str, Any]]:
     """The send task to run at `at`; backends that cannot defer run it now, and the
     mailing refuses to go out early (code "not_due")."""
     if at and send_mailing_task.get_backend().supports_defer:

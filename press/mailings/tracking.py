@@ -9,12 +9,16 @@ forward (see DeliveryState.rank), so repeated or late events are harmless. A har
 bounce or a complaint suppresses the journalist: they are never mailed again.
 """
 
-from anymail.signals import EventType
+import datetime as dt
+from typing import Any
+
+from anymail.signals import AnymailTrackingEvent, EventType
 from django.db import transaction
 from django.utils import timezone
 
 from contacts.enums import SuppressionReason
 from contacts.journalists import journalist_suppress
+from contacts.models import Journalist
 from press.mailings.enums import DeliveryState
 from press.mailings.models import Delivery
 
@@ -37,7 +41,7 @@ SUPPRESSING_STATES = {
 SOFT_BOUNCE_WORDS = ("soft", "transient", "temporary", "mailbox full", "deferred")
 
 
-def is_hard_bounce(event) -> bool:
+def is_hard_bounce(event: AnymailTrackingEvent) -> bool:
     if event.event_type == EventType.REJECTED:
         return event.reject_reason in ("bounced", "invalid")
     esp_type = event.esp_event.get("Type", "") if isinstance(event.esp_event, dict) else ""
@@ -45,7 +49,9 @@ def is_hard_bounce(event) -> bool:
     return not any(word in description for word in SOFT_BOUNCE_WORDS)
 
 
-def delivery_advance(*, delivery, state, at, field: str, error: str = "") -> bool:
+def delivery_advance(
+    *, delivery: Delivery, state: str, at: dt.datetime, field: str, error: str = ""
+) -> bool:
     """Record an event on a locked delivery: its time once, its state only forward.
     Returns whether the state moved."""
     fields = []
@@ -64,7 +70,7 @@ def delivery_advance(*, delivery, state, at, field: str, error: str = "") -> boo
     return moved
 
 
-def delivery_id_from_metadata(metadata) -> int | None:
+def delivery_id_from_metadata(metadata: object) -> int | None:
     """The delivery id a message carried in its metadata, if it looks like one."""
     value = (metadata or {}).get("delivery") if isinstance(metadata, dict) else None
     return int(value) if isinstance(value, str | int) and str(value).isdigit() else None
@@ -74,7 +80,7 @@ def delivery_track(
     *,
     message_id: str,
     event_type: str,
-    at=None,
+    at: dt.datetime | None = None,
     description: str = "",
     hard: bool = True,
     delivery_id: int | None = None,
@@ -105,7 +111,7 @@ def delivery_track(
     return delivery
 
 
-def delivery_unsubscribe(*, delivery, at=None) -> Delivery:
+def delivery_unsubscribe(*, delivery: Delivery, at: dt.datetime | None = None) -> Delivery:
     """The recipient unsubscribed through their link: the delivery says so and the
     journalist is suppressed. Repeating it changes nothing."""
     at = at or timezone.now()
@@ -125,14 +131,14 @@ def delivery_unsubscribe(*, delivery, at=None) -> Delivery:
     return locked
 
 
-def deliveries_anonymise(*, journalist) -> int:
+def deliveries_anonymise(*, journalist: Journalist) -> int:
     """Erase what deliveries hold of a journalist; states and dates stay for statistics."""
     return Delivery.objects.filter(journalist=journalist).update(
         email=f"erased-{journalist.pk}@erased.invalid", name=""
     )
 
 
-def deliveries_personal_data(journalist) -> tuple[str, list]:
+def deliveries_personal_data(journalist: Journalist) -> tuple[str, list[dict[str, Any]]]:
     """The mailings a journalist was sent, for a subject access request."""
     rows = Delivery.objects.filter(journalist=journalist).select_related("mailing").order_by("pk")
     return (

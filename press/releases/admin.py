@@ -57,7 +57,7 @@ def release_state(release: Release) -> str:
                     timezone.localtime(release.embargo_until), "SHORT_DATETIME_FORMAT"
                 )
             }
-        return _("Published")
+        return str(_("Published"))
     return release.get_status_display()
 
 

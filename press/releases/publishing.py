@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from press.core.errors import PresseError
+from press.core.typing import StaffMember
 from press.releases.enums import ReleaseStatus
 from press.releases.models import Release, ReleaseStatusChange, ReleaseVersion
 
@@ -50,7 +51,14 @@ def _require_versions(release: Release) -> None:
         )
 
 
-def _move(*, release: Release, to: ReleaseStatus, by, publish_at, now) -> Release:
+def _move(
+    *,
+    release: Release,
+    to: ReleaseStatus,
+    by: StaffMember,
+    publish_at: dt.datetime | None,
+    now: dt.datetime,
+) -> Release:
     """Save the new status and publish time on `release` (and the caller's copy) and
     record the change."""
     change = ReleaseStatusChange(
@@ -75,7 +83,7 @@ def _refresh(target: Release, source: Release) -> Release:
     return target
 
 
-def release_publish(*, release: Release, by, at: dt.datetime | None = None) -> Release:
+def release_publish(*, release: Release, by: StaffMember, at: dt.datetime | None = None) -> Release:
     """Publish now (or at a past time `at`, to back-date). Refuses a release that is
     already published, one with no language version, and a time in the future (that is
     release_schedule). An embargo still applies: the release shows once it has passed."""
@@ -98,7 +106,7 @@ def release_publish(*, release: Release, by, at: dt.datetime | None = None) -> R
     return _refresh(release, current)
 
 
-def release_schedule(*, release: Release, by, at: dt.datetime) -> Release:
+def release_schedule(*, release: Release, by: StaffMember, at: dt.datetime) -> Release:
     """Publish automatically at the future time `at`: the newsroom's query shows the
     release from then on, no job has to run. A scheduled release may be rescheduled.
     Refuses a time in the past, a release with no version, a published or archived one."""
@@ -118,7 +126,7 @@ def release_schedule(*, release: Release, by, at: dt.datetime) -> Release:
     return _refresh(release, current)
 
 
-def release_unpublish(*, release: Release, by) -> Release:
+def release_unpublish(*, release: Release, by: StaffMember) -> Release:
     """Back to draft, off the newsroom and its feed at once; the publish time is cleared.
     Refuses a release that is already a draft."""
     now = timezone.now()
@@ -130,7 +138,7 @@ def release_unpublish(*, release: Release, by) -> Release:
     return _refresh(release, current)
 
 
-def release_archive(*, release: Release, by) -> Release:
+def release_archive(*, release: Release, by: StaffMember) -> Release:
     """Take a published release off the newsroom while keeping it in the back office.
     Refuses anything not published."""
     now = timezone.now()
@@ -152,14 +160,13 @@ def release_archive(*, release: Release, by) -> Release:
     return _refresh(release, current)
 
 
-def version_slug(*, title: str, language: str, exclude_pk=None) -> str:
+def version_slug(*, title: str, language: str, exclude_pk: int | None = None) -> str:
     """A slug for `title` that no other version in `language` uses yet."""
     base = (slugify(title) or "communique")[:SLUG_MAX_LENGTH].strip("-") or "communique"
-    taken = set(
-        ReleaseVersion.objects.filter(language=language, slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
+    others = ReleaseVersion.objects.filter(language=language, slug__startswith=base)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    taken = set(others.values_list("slug", flat=True))
     slug, number = base, 2
     while slug in taken:
         suffix = f"-{number}"
