@@ -5,7 +5,6 @@ import mimetypes
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +30,8 @@ from press.accreditation.requests import (
     badge_request_submit,
     badge_request_update,
 )
+from press.core.clients import client_address
+from press.core.ratelimit import rate_limit_hit
 from press.events.selectors import current_event
 
 RATE_WINDOW_SECONDS = 3600
@@ -41,21 +42,14 @@ DOCUMENT_LABELS = {
 }
 
 
-def _client_address(request) -> str:
-    # Behind a proxy, set it to pass the client's address as REMOTE_ADDR.
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _rate_limited(request) -> bool:
     """Count this submission against its address; True once over the hourly limit."""
-    key = f"accreditation:submissions:{_client_address(request)}"
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
-        count = 1
-    return count > settings.ACCREDITATION_SUBMISSIONS_PER_HOUR
+    return rate_limit_hit(
+        scope="accreditation-form",
+        client=client_address(request),
+        limit=settings.ACCREDITATION_SUBMISSIONS_PER_HOUR,
+        window_seconds=RATE_WINDOW_SECONDS,
+    )
 
 
 def request_form(request):
