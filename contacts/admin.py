@@ -4,7 +4,6 @@ Other areas add their own inlines (mailings received, badge requests) to
 JournalistAdmin.inlines, which stays a plain list for that reason.
 """
 
-import datetime as dt
 import json
 import secrets
 
@@ -13,7 +12,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -26,12 +24,16 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from contacts.enums import ContactSource
+from contacts.enums import ContactSource, ImportState
 from contacts.exporting import journalists_export_response
-from contacts.imports.jobs import contact_import_queue
-from contacts.imports.planning import import_plan
-from contacts.imports.reading import UnreadableSpreadsheet, spreadsheet_read
-from contacts.imports.reporting import plan_report
+from contacts.imports.jobs import (
+    UPLOADS,
+    contact_import_cancel,
+    contact_import_confirm,
+    contact_import_forget_stale,
+    contact_import_queue,
+)
+from contacts.imports.reading import UnreadableSpreadsheet, spreadsheet_kind
 from contacts.journalists import ContactError, journalist_erase, journalist_export_personal_data
 from contacts.lists import list_add_journalists, list_remove_journalists
 from contacts.models import (
@@ -47,8 +49,6 @@ from press.core.admin import OfficeAdmin
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 STATUS_REFRESH_SECONDS = 2
-IMPORT_SESSION_KEY = "contacts_import_uploads"
-STALE_UPLOAD = dt.timedelta(days=1)
 
 
 @admin.register(Outlet)
@@ -163,12 +163,20 @@ class ImportForm(forms.Form):
     )
 
     def clean_file(self):
+        """The size and the kind of file; its rows are read by the background preview."""
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(size)s MB.") % {"size": MAX_UPLOAD_BYTES // 2**20},
                 code="too_large",
             )
+        upload.seek(0)
+        head = upload.read(4096)
+        upload.seek(0)
+        try:
+            spreadsheet_kind(head)
+        except UnreadableSpreadsheet as error:
+            raise forms.ValidationError(error.message, code=error.code) from error
         return upload
 
     def clean(self):
@@ -336,9 +344,14 @@ class JournalistAdmin(OfficeAdmin):
         return [
             path("import/", view(self.import_view), name="contacts_journalist_import"),
             path(
-                "import/apply/",
+                "import/<int:pk>/apply/",
                 view(self.import_apply_view),
                 name="contacts_journalist_import_apply",
+            ),
+            path(
+                "import/<int:pk>/cancel/",
+                view(self.import_cancel_view),
+                name="contacts_journalist_import_cancel",
             ),
             path(
                 "import/<int:pk>/",
@@ -378,60 +391,68 @@ class JournalistAdmin(OfficeAdmin):
         }
 
     def import_view(self, request):
-        """Upload, then a preview of what the import would do; nothing is written."""
+        """Upload; the file is kept in private storage and previewed in the background,
+        on the import's status page. Nothing is written to the media file yet."""
         if not self._can_import(request):
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
-        context = self._context(request, _("Import journalists"), form=form)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            data = upload.read()
-            contact_list = form.cleaned_data["contact_list"]
-            list_name = form.cleaned_data["new_list"].strip()
-            try:
-                plan = import_plan(
-                    rows=spreadsheet_read(data), list_name=list_name, contact_list=contact_list
-                )
-            except UnreadableSpreadsheet as error:
-                form.add_error("file", error.message)
-            else:
-                token = _keep_upload(
-                    request,
-                    data=data,
-                    name=upload.name,
-                    list_id=contact_list.pk if contact_list else None,
-                    list_name=list_name,
-                )
-                context.update(report=plan_report(plan), token=token, filename=upload.name)
-                return TemplateResponse(request, "contacts/admin/import_preview.html", context)
+            contact_import_forget_stale()
+            path = storages["private"].save(f"{UPLOADS}/{secrets.token_urlsafe(24)}", upload)
+            contact_import = contact_import_queue(
+                file_path=path,
+                file_name=upload.name,
+                contact_list=form.cleaned_data["contact_list"],
+                list_name=form.cleaned_data["new_list"].strip(),
+                by=request.user,
+                language=get_language(),
+            )
+            return redirect("admin:contacts_journalist_import_status", pk=contact_import.pk)
+        context = self._context(request, _("Import journalists"), form=form)
         return TemplateResponse(request, "contacts/admin/import_form.html", context)
 
-    def import_apply_view(self, request):
-        """Queue a previewed upload; the import runs in the background."""
+    def _import_step(self, request, pk, step, done_message):
         if not self._can_import(request):
             raise PermissionDenied
+        contact_import = get_object_or_404(ContactImport, pk=pk)
         if request.method != "POST":
-            return redirect("admin:contacts_journalist_import")
-        upload = _take_upload(request, request.POST.get("token", ""))
-        if upload is None:
-            self.message_user(
-                request,
-                _("This import has expired or was already applied. Upload the file again."),
-                messages.ERROR,
-            )
-            return redirect("admin:contacts_journalist_import")
-        contact_import = contact_import_queue(
-            file_path=upload["path"],
-            file_name=upload["name"],
-            contact_list=ContactList.objects.filter(pk=upload["list_id"]).first(),
-            list_name=upload["list_name"],
-            by=request.user,
-            language=get_language(),
+            return redirect("admin:contacts_journalist_import_status", pk=pk)
+        try:
+            step(contact_import)
+        except ContactError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            if done_message:
+                self.message_user(request, done_message, messages.SUCCESS)
+        return redirect("admin:contacts_journalist_import_status", pk=pk)
+
+    def import_apply_view(self, request, pk):
+        """Apply a previewed import; it runs in the background."""
+        return self._import_step(
+            request,
+            pk,
+            lambda contact_import: contact_import_confirm(
+                contact_import=contact_import, by=request.user
+            ),
+            "",
         )
-        return redirect("admin:contacts_journalist_import_status", pk=contact_import.pk)
+
+    def import_cancel_view(self, request, pk):
+        """Drop a preview that will not be applied."""
+
+        return self._import_step(
+            request,
+            pk,
+            lambda contact_import: contact_import_cancel(
+                contact_import=contact_import, by=request.user
+            ),
+            _("The preview was dropped; nothing was imported."),
+        )
 
     def import_status_view(self, request, pk):
-        """How far an import got; the page reloads itself until it is finished."""
+        """How far an import got: its preview and the button to apply it, its progress
+        (the page reloads itself while it runs), then what it did."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         contact_import = get_object_or_404(
@@ -447,6 +468,11 @@ class JournalistAdmin(OfficeAdmin):
                 **contact_import.report,
             },
             refresh_seconds=STATUS_REFRESH_SECONDS,
+            can_apply=(
+                contact_import.state == ImportState.PREVIEWED
+                and contact_import.created_by_id == request.user.pk
+                and self._can_import(request)
+            ),
         )
         return TemplateResponse(request, "contacts/admin/import_status.html", context)
 
@@ -489,44 +515,6 @@ class JournalistAdmin(OfficeAdmin):
 
 def _export_filename() -> str:
     return f"journalists-{timezone.localdate():%Y-%m-%d}.xlsx"
-
-
-def _keep_upload(request, *, data: bytes, name: str, list_id, list_name: str) -> str:
-    """Keep the uploaded file in private storage between preview and apply; only
-    this session knows its unguessable token."""
-    storage = storages["private"]
-    _forget_stale_uploads(storage)
-    token = secrets.token_urlsafe(24)
-    path = storage.save(f"imports/{token}", ContentFile(data))
-    uploads = request.session.get(IMPORT_SESSION_KEY, {})
-    uploads[token] = {"path": path, "name": name, "list_id": list_id, "list_name": list_name}
-    request.session[IMPORT_SESSION_KEY] = uploads
-    return token
-
-
-def _forget_stale_uploads(storage) -> None:
-    """Previews nobody applied: their files go after a day."""
-    try:
-        _folders, names = storage.listdir("imports")
-    except FileNotFoundError:
-        return
-    limit = timezone.now() - STALE_UPLOAD
-    for name in names:
-        if storage.get_modified_time(f"imports/{name}") < limit:
-            storage.delete(f"imports/{name}")
-
-
-def _take_upload(request, token: str) -> dict | None:
-    """The kept file's details, taken out of the session so it is applied once; None
-    when the token is not this session's or the file has gone."""
-    uploads = request.session.get(IMPORT_SESSION_KEY, {})
-    upload = uploads.pop(token, None)
-    if upload is None:
-        return None
-    request.session[IMPORT_SESSION_KEY] = uploads
-    if not storages["private"].exists(upload["path"]):
-        return None
-    return upload
 
 
 @admin.register(ContactImport)
