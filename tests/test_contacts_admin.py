@@ -16,6 +16,7 @@ from contacts.journalists import journalist_erase
 from contacts.models import ContactImport, ContactList, Journalist, Suppression
 from contacts.suppression import journalist_exclusion
 from press import permissions
+from press.core.db import distinct_values
 from tests.factories import ContactListFactory, JournalistFactory, OutletFactory
 from tests.factories.accreditation import BadgeRequestFactory
 from tests.factories.mailings import DeliveryFactory
@@ -639,3 +640,71 @@ def test_changing_an_address_to_an_erased_one_in_the_admin_suppresses_it(officer
     assert response.status_code == 302
     journalist.refresh_from_db()
     assert journalist.suppression_reason == SuppressionReason.ERASED
+
+
+def test_journalist_list_names_countries_and_lists_erased_journalists_last(officer_client):
+    erased = JournalistFactory(last_name="Aaron", country="BE")
+    journalist_erase(journalist=erased, by=None)
+    JournalistFactory(last_name="Zeller", first_name="Ute", country="DE")
+    JournalistFactory(last_name="Martin", first_name="Anne", country="")
+
+    response = officer_client.get(CHANGELIST)
+
+    rows = [(str(journalist), journalist.pk) for journalist in response.context["cl"].result_list]
+    html = response.content.decode()
+    assert [name for name, _pk in rows] == [
+        "Anne Martin",
+        "Ute Zeller",
+        f"Journaliste effacé·e n° {erased.pk}",
+    ]
+    assert '<td class="field-country_name">Allemagne</td>' in html
+    assert '<td class="field-country_name">—</td>' in html
+
+
+def test_journalist_search_matches_words_anywhere_and_short_words_at_the_start(officer_client):
+    outlet = OutletFactory(name="Le Soir")
+    JournalistFactory(first_name="Anne", last_name="Peeters", email="a@one.example")
+    JournalistFactory(first_name="Jan", last_name="Speelman", email="j@two.example")
+    JournalistFactory(first_name="Eva", last_name="Roos", email="e@three.example", outlet=outlet)
+
+    def found(term):
+        response = officer_client.get(CHANGELIST, {"q": term})
+        return sorted(j.email for j in response.context["cl"].result_list)
+
+    assert found("eet") == ["a@one.example"]
+    assert found("pe") == ["a@one.example"]
+    assert found("soir") == ["e@three.example"]
+    assert found("anne peeters") == ["a@one.example"]
+    assert found("anne speelman") == []
+    assert found("two.example") == ["j@two.example"]
+    assert found('"le soir"') == ["e@three.example"]
+
+
+def test_journalist_search_queries_do_not_grow(officer_client, django_assert_num_queries):
+    def make(count):
+        JournalistFactory.create_batch(count, last_name="Peeters")
+
+    assert_constant_queries(
+        officer_client, f"{CHANGELIST}?q=peeters+p", make, django_assert_num_queries
+    )
+
+
+def test_outlet_list_counts_journalists_and_names_countries(officer_client):
+    busy = OutletFactory(name="Busy", country="BE")
+    OutletFactory(name="Quiet", country="FR")
+    JournalistFactory.create_batch(3, outlet=busy)
+
+    response = officer_client.get("/admin/contacts/outlet/")
+
+    counts = {outlet.name: outlet._journalists for outlet in response.context["cl"].result_list}
+    filters = response.context["cl"].filter_specs[1].lookup_choices
+    assert counts == {"Busy": 3, "Quiet": 0}
+    assert '<td class="field-country_name">Belgique</td>' in response.content.decode()
+    assert filters == [("BE", "Belgique"), ("FR", "France")]
+
+
+def test_distinct_values_walks_the_index_and_skips_empty_values():
+    for country in ("FR", "BE", "", "FR", "DE"):
+        JournalistFactory(country=country)
+
+    assert distinct_values(Journalist, "country") == ["BE", "DE", "FR"]
