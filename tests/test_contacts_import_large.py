@@ -265,3 +265,25 @@ def test_import_header_below_twenty_blank_rows_is_not_called_empty():
         contacts_import(data=data)
 
     assert raised.value.code == "no_email_column"
+
+
+def test_reader_refuses_a_workbook_whose_shared_strings_are_damaged():
+    data = xlsx([["Email"], ["a@media.example"]])
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/sharedStrings.xml"] = b"<sst><si><t>broken"
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as target:
+        for name, body in parts.items():
+            target.writestr(name, body)
+
+    with pytest.raises(UnreadableSpreadsheet) as raised:
+        contacts_import(data=output.getvalue())
+
+    assert raised.value.code == "corrupt"
+    assert Journalist.objects.count() == 0

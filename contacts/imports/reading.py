@@ -160,20 +160,27 @@ class _SharedStrings:
     @classmethod
     def parse(cls, source: IO[bytes]) -> "_SharedStrings":
         table = cls()
+        try:
+            table._fill(source)
+        except BaseException:
+            table.close()
+            raise
+        return table
+
+    def _fill(self, source: IO[bytes]) -> None:
         for _event, item in etree.iterparse(
             source, tag=_STRING_ITEM, resolve_entities=False, no_network=True
         ):
             data = _text_of(item).encode()
-            table._size += len(data)
-            if table._size > MAX_SHARED_TEXT:
+            self._size += len(data)
+            if self._size > MAX_SHARED_TEXT:
                 raise _corrupt()
-            table._file.write(data)
-            table._ends.append(table._size)
+            self._file.write(data)
+            self._ends.append(self._size)
             item.clear()
             while item.getprevious() is not None:
                 del item.getparent()[0]
-        table._file.flush()
-        return table
+        self._file.flush()
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -221,10 +228,11 @@ class _Reader(ExcelReader):
 
     def read_strings(self) -> None:
         part = self.package.find(SHARED_STRINGS)
-        self.shared_strings = _SharedStrings()
-        if part is not None:
-            with self.archive.open(part.PartName[1:]) as source:
-                self.shared_strings = _SharedStrings.parse(source)
+        if part is None:
+            self.shared_strings = _SharedStrings()
+            return
+        with self.archive.open(part.PartName[1:]) as source:
+            self.shared_strings = _SharedStrings.parse(source)
 
 
 def _column(reference: str) -> int:
@@ -246,6 +254,7 @@ def _number(text: str) -> int | float | str:
 
 class _Workbook(Spreadsheet):
     def __init__(self, file: IO[bytes]):
+        reader = None
         try:
             with warnings.catch_warnings():
                 # openpyxl's notes about parts it drops (data validation, styles) are not
@@ -253,11 +262,28 @@ class _Workbook(Spreadsheet):
                 warnings.simplefilter("ignore")
                 reader = _Reader(file, read_only=True, data_only=True, keep_links=False)
                 path = reader.open_first_sheet()
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
-            raise UnreadableSpreadsheet(
-                "corrupt",
-                _("This workbook cannot be read (it is damaged or not an .xlsx file)."),
-            ) from error
+        except BaseException as error:
+            if reader is not None:
+                if isinstance(reader.shared_strings, _SharedStrings):
+                    reader.shared_strings.close()
+                reader.archive.close()
+            if isinstance(error, UnreadableSpreadsheet):
+                raise
+            if isinstance(
+                error,
+                zipfile.BadZipFile
+                | InvalidFileException
+                | etree.XMLSyntaxError
+                | zlib.error
+                | KeyError
+                | OSError
+                | ValueError,
+            ):
+                raise UnreadableSpreadsheet(
+                    "corrupt",
+                    _("This workbook cannot be read (it is damaged or not an .xlsx file)."),
+                ) from error
+            raise
         self._archive = reader.archive
         if path is None:
             self.close()
