@@ -10,7 +10,12 @@ from openpyxl import Workbook
 
 from contacts.imports import planning, spool
 from contacts.imports.applying import contacts_import
-from contacts.imports.reading import MAX_ROWS, UnreadableSpreadsheet, spreadsheet_open
+from contacts.imports.reading import (
+    MAX_ROWS,
+    UnreadableSpreadsheet,
+    spreadsheet_open,
+    spreadsheet_read,
+)
 from contacts.models import ContactList, Journalist, Outlet
 from tests.factories import JournalistFactory
 
@@ -287,3 +292,10 @@ def test_reader_refuses_a_workbook_whose_shared_strings_are_damaged():
 
     assert raised.value.code == "corrupt"
     assert Journalist.objects.count() == 0
+
+
+def test_spreadsheet_read_gives_the_rows_of_a_small_file():
+    assert spreadsheet_read(b"Email;Ville\r\na@media.example;Li\xe8ge\r\n") == [
+        ("Email", "Ville"),
+        ("a@media.example", "Liège"),
+    ]
