@@ -5,7 +5,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.management import call_command
-from django.db import IntegrityError
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from contacts.enums import ImportState
@@ -15,7 +15,11 @@ from contacts.imports.jobs import (
     contact_import_forget_stale,
     contact_import_queue,
 )
-from contacts.imports.running import contact_import_move, contact_import_run
+from contacts.imports.running import (
+    _committed_progress,
+    contact_import_move,
+    contact_import_run,
+)
 from contacts.journalists import ContactError
 from contacts.models import ContactImport, Journalist
 from tests.factories import UserFactory
@@ -321,3 +325,30 @@ def test_contact_import_is_applied_by_the_database_worker(settings):
         ("w@media.example", "Gent", "Worker list")
     ]
     assert not storages["private"].exists(path)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite lets one connection write at a time"
+)
+@pytest.mark.django_db(transaction=True)
+def test_rows_written_are_seen_while_the_import_transaction_is_open():
+    contact_import = ContactImport.objects.create(
+        file_name="big.csv", language="fr", state=ImportState.WRITING, rows_total=10
+    )
+    observer = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with transaction.atomic(), _committed_progress(contact_import) as record:
+            Journalist.objects.create(email="inside@media.example")
+            record(5, 10)
+            with observer.cursor() as cursor:
+                cursor.execute(
+                    "SELECT rows_done FROM contacts_contactimport WHERE id = %s",
+                    [contact_import.pk],
+                )
+                seen = cursor.fetchone()[0]
+                cursor.execute("SELECT count(*) FROM contacts_journalist")
+                journalists_seen = cursor.fetchone()[0]
+    finally:
+        observer.close()
+
+    assert (seen, journalists_seen) == (5, 0)
