@@ -6,25 +6,38 @@ PYTHON ?= $(shell for candidate in python3.13 python3.12 python3; do \
 	   echo $$candidate; break; fi; done)
 VENV := .venv
 PY := $(VENV)/bin/python
+# Every package, the test tools included, pinned with hashes: `make lock` writes it from
+# pyproject.toml (keeping the pins that still fit; `make lock LOCK_ARGS=--upgrade` moves
+# them all to the newest).
+LOCK := requirements.lock
+LOCK_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations messages install dev-install check-python bench clean
+.PHONY: run test lint format migrations messages install dev-install lock check-python bench clean
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
 		echo "Presse needs Python 3.12 or newer (Django 6): install python3.12 or python3.13," \
 		     "or set PYTHON=/path/to/python3.12." >&2; exit 1; fi
 
-$(VENV)/.installed: pyproject.toml | check-python
+$(VENV)/.installed: $(LOCK) pyproject.toml | check-python
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) .ci/lock_check.py pyproject.toml $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip check
 	touch $@
 
+# The lock file holds the test tools too: one install serves running and testing.
 $(VENV)/.dev-installed: $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
+
+lock: | check-python
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet 'pip-tools>=7.5,<8'
+	$(VENV)/bin/pip-compile --extra dev --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --quiet $(LOCK_ARGS) -o $(LOCK) pyproject.toml
 
 install: $(VENV)/.installed
 

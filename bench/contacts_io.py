@@ -1,15 +1,24 @@
-"""Benchmark the media file's spreadsheet import and export.
+"""Benchmark the media file's spreadsheet import and export, each phase's memory in its
+own fresh process.
 
-    python bench/contacts_io.py [IMPORT_ROWS] [EXPORT_ROWS]
-    python bench/contacts_io.py --import-rows 2000 --export-rows 10000
+    python bench/contacts_io.py [--import-rows 10000 100000] [--export-rows 10000 100000]
 
-Defaults: a 10,000-row xlsx with 10% duplicate addresses, texts in a shared-strings
-table as Excel writes them (and 1,000 of its journalists already in the media file, so
-some rows update), imported into a fresh SQLite database;
-then 100,000 journalists exported, and again a tenth of them, each export in its own
-process so peak memory is measured separately. Prints one JSON object on its last
-line: import_rows, import_seconds, import_queries, export_rows, export_seconds,
-export_peak_rss_mb, export_rss_ratio.
+Import: an xlsx with 10 % duplicate addresses (all at the end of the file, each a copy
+of an earlier row: the hardest case for deciding in chunks), texts in a shared-strings
+table as Excel writes them, into a fresh SQLite database that already holds 1,000 of its
+journalists (so some rows update). Each size is previewed (a dry run) and applied, each
+in a process of its own. Export: the journalists of a database of the larger export size,
+then of the smaller one, each in its own process.
+
+Memory is what a phase adds to its own process: the process's resident peak (VmHWM),
+reset (/proc/self/clear_refs) once Django is set up, the data is ready and a two-row
+file has been imported (so that libraries loaded once per process are not counted),
+minus its resident size at that moment. A child process never inherits the parent's figure the
+way ru_maxrss does. Django runs with DEBUG off, as the worker does in production (DEBUG
+keeps every query's text). Linux only.
+
+Prints one JSON object on its last line: for each phase and size, seconds and
+growth_mb, and the growth ratio of the larger size to the smaller one.
 """
 
 import argparse
@@ -18,7 +27,7 @@ import json
 import os
 import random
 import re
-import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,6 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+KNOWN = 1000  # journalists of the import file already in the media file
 
 
 def setup_django(data_dir: str) -> None:
@@ -41,6 +51,33 @@ def setup_django(data_dir: str) -> None:
     django.setup()
     # Build tables from the models directly, as the tests do: fast and always current.
     settings.MIGRATION_MODULES = {app.label: None for app in apps.get_app_configs()}
+    # As in production: with DEBUG on, Django keeps the text of every query it ran.
+    settings.DEBUG = False
+
+
+def _status(field: str) -> float:
+    """A figure of /proc/self/status, in MB."""
+    text = Path("/proc/self/status").read_text()
+    return int(re.search(rf"{field}:\s+(\d+) kB", text).group(1)) / 1024
+
+
+def measured(phase):
+    """Run `phase()` and return its seconds, its own peak and what it added to the
+    process (peak minus the resident size before it)."""
+    import gc
+
+    gc.collect()
+    rest = _status("VmRSS")
+    Path("/proc/self/clear_refs").write_text("5")  # the peak starts again from here
+    started = time.perf_counter()
+    result = phase()
+    seconds = time.perf_counter() - started
+    peak = _status("VmHWM")
+    return result, {
+        "seconds": round(seconds, 2),
+        "peak_rss_mb": round(peak, 1),
+        "growth_mb": round(peak - rest, 1),
+    }
 
 
 def make_workbook(rows: int, rng: random.Random) -> tuple[bytes, list[str]]:
@@ -131,30 +168,89 @@ def with_shared_strings(data: bytes) -> bytes:
     return output.getvalue()
 
 
-def bench_import(rows: int) -> dict:
-    from django.core.management import call_command
+def counting_queries():
+    """A query counter that keeps no query text (CaptureQueriesContext would)."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+
+    count = [0]
+
+    def wrapper(execute, sql, params, many, context):
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    return count, connection.execute_wrapper(wrapper)
+
+
+def warm_up() -> None:
+    """Preview a two-row file first, so that what is loaded once per process (translation
+    catalogues, phone number metadata, country names, compiled queries) is not counted
+    as what the file's size costs."""
+    from openpyxl import Workbook
 
     from contacts.imports.applying import contacts_import
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Prénom", "Nom", "Courriel", "Média", "Pays", "Langue", "Téléphone"])
+    sheet.append(["Anne", "Martin", "warm@up.example", "Média 1", "Belgique", "fr", 32470000001])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    contacts_import(data=buffer.getvalue(), list_name="Bench", dry_run=True)
+
+
+def child_import(rows: int, data_dir: str, dry_run: bool) -> dict:
+    """Runs in its own process: preview or apply the workbook of `rows` rows."""
+    from contacts.imports.applying import contacts_import
+
+    warm_up()
+    with open(Path(data_dir) / f"import-{rows}.xlsx", "rb") as handle:
+        count, wrapper = counting_queries()
+        with wrapper:
+            summary, figures = measured(
+                lambda: contacts_import(data=handle, list_name="Bench", dry_run=dry_run)
+            )
+    return {**figures, "queries": count[0], "counts": summary.counts()}
+
+
+def child_export(rows: int) -> dict:
+    """Runs in its own process: export the first `rows` journalists."""
+    from contacts.exporting import journalists_export
+    from contacts.models import Journalist
+
+    last_pk = Journalist.objects.order_by("pk").values_list("pk", flat=True)[rows - 1]
+    queryset = Journalist.objects.filter(pk__lte=last_pk).order_by("pk")
+    with tempfile.TemporaryDirectory() as folder:
+        written, figures = measured(
+            lambda: journalists_export(target=Path(folder) / "export.xlsx", queryset=queryset)
+        )
+    return {"rows": written, **figures}
+
+
+def run_child(*arguments: str) -> dict:
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", *arguments],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def prepare_import(data_dir: Path, sizes: list[int]) -> None:
+    """A template database holding the known journalists, and one workbook per size."""
+    from django.core.management import call_command
+    from django.db import connection
+
     from contacts.models import Journalist
 
     call_command("migrate", run_syncdb=True, verbosity=0)
-    rng = random.Random(3)
-    data, emails = make_workbook(rows, rng)
+    for rows in sizes:
+        data, emails = make_workbook(rows, random.Random(3))
+        (data_dir / f"import-{rows}.xlsx").write_bytes(data)
     Journalist.objects.bulk_create(
-        [Journalist(email=email, first_name="Known") for email in emails[:1000]]
+        [Journalist(email=email, first_name="Known") for email in emails[:KNOWN]]
     )
-    with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        plan = contacts_import(data=data, list_name="Bench")
-        seconds = time.perf_counter() - started
-    return {
-        "import_rows": rows,
-        "import_seconds": round(seconds, 2),
-        "import_queries": len(queries),
-        "import_counts": plan.counts(),
-    }
+    connection.close()
 
 
 def seed_journalists(total: int) -> None:
@@ -192,70 +288,72 @@ def seed_journalists(total: int) -> None:
     )
 
 
-def child_export(rows: int) -> dict:
-    """Runs in its own process: export the first `rows` journalists."""
-    from contacts.exporting import journalists_export
-    from contacts.models import Journalist
-
-    last_pk = Journalist.objects.order_by("pk").values_list("pk", flat=True)[rows - 1]
-    queryset = Journalist.objects.filter(pk__lte=last_pk).order_by("pk")
-    before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    with tempfile.TemporaryDirectory() as folder:
-        started = time.perf_counter()
-        written = journalists_export(target=Path(folder) / "export.xlsx", queryset=queryset)
-        seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # The peak includes Django's own start-up; the growth is what the export added.
-    return {
-        "rows": written,
-        "seconds": round(seconds, 2),
-        "peak_rss_mb": round(peak_mb, 1),
-        "peak_growth_mb": round(peak_mb - before_mb, 1),
-    }
+def ratio(large: dict, small: dict) -> float:
+    return round(large["growth_mb"] / small["growth_mb"], 2) if small["growth_mb"] else 0.0
 
 
-def run_child(data_dir: str, rows: int) -> dict:
-    output = subprocess.run(
-        [sys.executable, __file__, "--export-child", str(rows), data_dir],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+def child(arguments: list[str]) -> None:
+    kind, rows, data_dir = arguments[0], int(arguments[1]), arguments[2]
+    setup_django(data_dir)
+    if kind == "export":
+        print(json.dumps(child_export(rows)))
+    else:
+        print(json.dumps(child_import(rows, data_dir, dry_run=kind == "preview")))
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] == "--export-child":
-        setup_django(sys.argv[3])
-        print(json.dumps(child_export(int(sys.argv[2]))))
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        child(sys.argv[2:])
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("import_rows", nargs="?", type=int, default=10_000)
-    parser.add_argument("export_rows", nargs="?", type=int, default=100_000)
-    parser.add_argument("--import-rows", dest="import_flag", type=int)
-    parser.add_argument("--export-rows", dest="export_flag", type=int)
+    parser.add_argument("--import-rows", type=int, nargs=2, default=[10_000, 100_000])
+    parser.add_argument("--export-rows", type=int, nargs=2, default=[10_000, 100_000])
     arguments = parser.parse_args()
-    import_rows = arguments.import_flag or arguments.import_rows
-    export_rows = arguments.export_flag or arguments.export_rows
-    with tempfile.TemporaryDirectory(prefix="presse-bench-") as data_dir:
-        setup_django(data_dir)
-        figures = bench_import(import_rows)
-        print(f"import: {figures}", file=sys.stderr)
-        seed_journalists(export_rows)
-        tenth = run_child(data_dir, max(1, export_rows // 10))
-        full = run_child(data_dir, export_rows)
-        print(f"export tenth: {tenth}; full: {full}", file=sys.stderr)
-        figures.update(
-            {
-                "export_rows": full["rows"],
-                "export_seconds": full["seconds"],
-                "export_peak_rss_mb": full["peak_rss_mb"],
-                "export_rss_ratio": round(full["peak_rss_mb"] / tenth["peak_rss_mb"], 2),
-                "export_peak_growth_mb": full["peak_growth_mb"],
-                "export_tenth_seconds": tenth["seconds"],
-                "export_tenth_peak_rss_mb": tenth["peak_rss_mb"],
-            }
-        )
+    small, large = sorted(arguments.import_rows)
+    export_small, export_large = sorted(arguments.export_rows)
+    figures: dict = {"import_rows": [small, large], "export_rows": [export_small, export_large]}
+    with tempfile.TemporaryDirectory(prefix="presse-bench-") as folder:
+        base = Path(folder)
+        template = base / "template"
+        template.mkdir()
+        setup_django(str(template))
+        prepare_import(template, [small, large])
+        for kind in ("preview", "apply"):
+            for rows in (small, large):
+                # Each run starts from the same media file: a copy of the template.
+                run_dir = base / f"{kind}-{rows}"
+                shutil.copytree(template, run_dir)
+                result = run_child(kind, str(rows), str(run_dir))
+                shutil.rmtree(run_dir)
+                print(f"import {kind} {rows}: {result}", file=sys.stderr)
+                for name in ("seconds", "growth_mb", "queries"):
+                    figures[f"import_{kind}_{rows}_{name}"] = result[name]
+                figures[f"import_{kind}_{rows}_counts"] = result["counts"]
+            figures[f"import_{kind}_growth_ratio"] = ratio(
+                {"growth_mb": figures[f"import_{kind}_{large}_growth_mb"]},
+                {"growth_mb": figures[f"import_{kind}_{small}_growth_mb"]},
+            )
+        export_dir = base / "export"
+        export_dir.mkdir()
+        os.environ["DATA_DIR"] = str(export_dir)
+        from django.db import connections
+
+        connections.close_all()
+        from django.conf import settings
+
+        settings.DATABASES["default"]["NAME"] = str(export_dir / "presse.sqlite3")
+        from django.core.management import call_command
+
+        call_command("migrate", run_syncdb=True, verbosity=0)
+        seed_journalists(export_large)
+        connections.close_all()
+        exports = {}
+        for rows in (export_large, export_small):
+            exports[rows] = run_child("export", str(rows), str(export_dir))
+            print(f"export {rows}: {exports[rows]}", file=sys.stderr)
+            for name in ("seconds", "growth_mb", "peak_rss_mb"):
+                figures[f"export_{rows}_{name}"] = exports[rows][name]
+        figures["export_growth_ratio"] = ratio(exports[export_large], exports[export_small])
     print(json.dumps(figures))
 
 

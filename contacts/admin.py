@@ -4,7 +4,6 @@ Other areas add their own inlines (mailings received, badge requests) to
 JournalistAdmin.inlines, which stays a plain list for that reason.
 """
 
-import datetime as dt
 import json
 import secrets
 
@@ -13,25 +12,30 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from contacts.enums import ContactSource
+from contacts.enums import ContactSource, ImportState
 from contacts.exporting import journalists_export_response
-from contacts.imports.jobs import contact_import_queue
-from contacts.imports.planning import import_plan
-from contacts.imports.reading import UnreadableSpreadsheet, spreadsheet_read
-from contacts.imports.reporting import plan_report
+from contacts.imports.jobs import (
+    UPLOADS,
+    contact_import_cancel,
+    contact_import_confirm,
+    contact_import_forget_stale,
+    contact_import_queue,
+)
+from contacts.imports.reading import UnreadableSpreadsheet, spreadsheet_kind
 from contacts.journalists import ContactError, journalist_erase, journalist_export_personal_data
 from contacts.lists import list_add_journalists, list_remove_journalists
 from contacts.models import (
@@ -44,22 +48,58 @@ from contacts.models import (
 )
 from contacts.suppression import suppression_inherit
 from press.core.admin import OfficeAdmin
+from press.core.db import distinct_values
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Search words this long match anywhere in a name; shorter ones match its start.
+SEARCH_ANYWHERE_FROM = 3
 STATUS_REFRESH_SECONDS = 2
-IMPORT_SESSION_KEY = "contacts_import_uploads"
-STALE_UPLOAD = dt.timedelta(days=1)
+
+
+@admin.display(description=gettext_lazy("country"), ordering="country")
+def country_name(obj) -> str:
+    """The country's name, looked up for this one code. (The admin's own rendering of a
+    CountryField translates its 250 choices again for every row.)"""
+    return obj.country.name if obj.country else "—"
+
+
+class CountryFilter(admin.SimpleListFilter):
+    """Only the countries the listed model's rows are in, not every country in the world."""
+
+    title = gettext_lazy("country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        codes = distinct_values(model_admin.model, "country")
+        names = dict(countries)
+        return sorted(((code, names.get(code, code)) for code in codes), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(country=self.value())
+        return queryset
 
 
 @admin.register(Outlet)
 class OutletAdmin(OfficeAdmin):
     add_title = gettext_lazy("New outlet")
-    list_display = ["name", "kind", "country", "city", "journalist_count"]
-    list_filter = ["kind", "country"]
+    list_display = ["name", "kind", country_name, "city", "journalist_count"]
+    list_filter = ["kind", CountryFilter]
     search_fields = ["name", "city"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_journalists=Count("journalists"))
+        # Counted for the rows shown only (a subquery per row of the page), not by
+        # grouping every journalist of the media file.
+        journalists = (
+            Journalist.objects.filter(outlet=OuterRef("pk"))
+            .order_by()
+            .values("outlet")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return (
+            super().get_queryset(request).annotate(_journalists=Coalesce(Subquery(journalists), 0))
+        )
 
     @admin.display(description=gettext_lazy("journalists"), ordering="_journalists")
     def journalist_count(self, outlet):
@@ -97,28 +137,6 @@ class ContactListAdmin(OfficeAdmin):
             "mailable": contact_list._mailable,
         }
         return format_html('<a href="{}?lists__id__exact={}">{}</a>', url, contact_list.pk, text)
-
-
-class CountryFilter(admin.SimpleListFilter):
-    """Only the countries journalists are in, not every country in the world."""
-
-    title = gettext_lazy("country")
-    parameter_name = "country"
-
-    def lookups(self, request, model_admin):
-        codes = (
-            Journalist.objects.exclude(country="")
-            .order_by()
-            .values_list("country", flat=True)
-            .distinct()
-        )
-        names = dict(countries)
-        return sorted(((code, names.get(code, code)) for code in codes), key=lambda c: c[1])
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(country=self.value())
-        return queryset
 
 
 class SuppressedFilter(admin.SimpleListFilter):
@@ -163,12 +181,20 @@ class ImportForm(forms.Form):
     )
 
     def clean_file(self):
+        """The size and the kind of file; its rows are read by the background preview."""
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(size)s MB.") % {"size": MAX_UPLOAD_BYTES // 2**20},
                 code="too_large",
             )
+        upload.seek(0)
+        head = upload.read(4096)
+        upload.seek(0)
+        try:
+            spreadsheet_kind(head)
+        except UnreadableSpreadsheet as error:
+            raise forms.ValidationError(error.message, code=error.code) from error
         return upload
 
     def clean(self):
@@ -198,9 +224,16 @@ class JournalistHistoryInline(admin.TabularInline):
 @admin.register(Journalist)
 class JournalistAdmin(OfficeAdmin):
     add_title = gettext_lazy("New journalist")
-    list_display = ["__str__", "email", "outlet", "country", "language", "mailing_status"]
+    list_display = ["__str__", "email", "outlet", country_name, "language", "mailing_status"]
     list_select_related = ["outlet"]
     search_fields = ["first_name", "last_name", "email", "outlet__name"]
+    search_help_text = gettext_lazy(
+        "Name, address or outlet; a word of one or two letters matches their start."
+    )
+    # Erased journalists (an anonymous number each) after everyone else; the index
+    # journalist_list_order (PostgreSQL) serves this order.
+    ordering = [F("erased_at").asc(nulls_first=True), "last_name", "first_name", "pk"]
+    show_full_result_count = False
     list_filter = [CountryFilter, "language", "outlet__kind", "lists", SuppressedFilter]
     # Lists are one field (not an inline of memberships): one query however many.
     autocomplete_fields = ["outlet", "lists"]
@@ -249,6 +282,23 @@ class JournalistAdmin(OfficeAdmin):
         if journalist.suppressed_at:
             return journalist.get_suppression_reason_display()
         return _("Mailable")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Every word must match a first name, last name, address or outlet name: words
+        of three letters or more anywhere (trigram indexes serve this on PostgreSQL),
+        shorter ones at the start. Outlets are matched first in their own small table,
+        so the journalists are searched through their indexes, never joined and scanned."""
+        for word in smart_split(search_term):
+            word = unescape_string_literal(word) if word[0] in "\"'" else word
+            lookup = "icontains" if len(word) >= SEARCH_ANYWHERE_FROM else "istartswith"
+            outlets = list(
+                Outlet.objects.filter(**{f"name__{lookup}": word}).values_list("pk", flat=True)
+            )
+            matches = Q(outlet_id__in=outlets) if outlets else Q(pk__in=[])
+            for name in ("first_name", "last_name", "email"):
+                matches |= Q(**{f"{name}__{lookup}": word})
+            queryset = queryset.filter(matches)
+        return queryset, False
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.erased_at:
@@ -336,9 +386,14 @@ class JournalistAdmin(OfficeAdmin):
         return [
             path("import/", view(self.import_view), name="contacts_journalist_import"),
             path(
-                "import/apply/",
+                "import/<int:pk>/apply/",
                 view(self.import_apply_view),
                 name="contacts_journalist_import_apply",
+            ),
+            path(
+                "import/<int:pk>/cancel/",
+                view(self.import_cancel_view),
+                name="contacts_journalist_import_cancel",
             ),
             path(
                 "import/<int:pk>/",
@@ -378,60 +433,68 @@ class JournalistAdmin(OfficeAdmin):
         }
 
     def import_view(self, request):
-        """Upload, then a preview of what the import would do; nothing is written."""
+        """Upload; the file is kept in private storage and previewed in the background,
+        on the import's status page. Nothing is written to the media file yet."""
         if not self._can_import(request):
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
-        context = self._context(request, _("Import journalists"), form=form)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            data = upload.read()
-            contact_list = form.cleaned_data["contact_list"]
-            list_name = form.cleaned_data["new_list"].strip()
-            try:
-                plan = import_plan(
-                    rows=spreadsheet_read(data), list_name=list_name, contact_list=contact_list
-                )
-            except UnreadableSpreadsheet as error:
-                form.add_error("file", error.message)
-            else:
-                token = _keep_upload(
-                    request,
-                    data=data,
-                    name=upload.name,
-                    list_id=contact_list.pk if contact_list else None,
-                    list_name=list_name,
-                )
-                context.update(report=plan_report(plan), token=token, filename=upload.name)
-                return TemplateResponse(request, "contacts/admin/import_preview.html", context)
+            contact_import_forget_stale()
+            path = storages["private"].save(f"{UPLOADS}/{secrets.token_urlsafe(24)}", upload)
+            contact_import = contact_import_queue(
+                file_path=path,
+                file_name=upload.name,
+                contact_list=form.cleaned_data["contact_list"],
+                list_name=form.cleaned_data["new_list"].strip(),
+                by=request.user,
+                language=get_language(),
+            )
+            return redirect("admin:contacts_journalist_import_status", pk=contact_import.pk)
+        context = self._context(request, _("Import journalists"), form=form)
         return TemplateResponse(request, "contacts/admin/import_form.html", context)
 
-    def import_apply_view(self, request):
-        """Queue a previewed upload; the import runs in the background."""
+    def _import_step(self, request, pk, step, done_message):
         if not self._can_import(request):
             raise PermissionDenied
+        contact_import = get_object_or_404(ContactImport, pk=pk)
         if request.method != "POST":
-            return redirect("admin:contacts_journalist_import")
-        upload = _take_upload(request, request.POST.get("token", ""))
-        if upload is None:
-            self.message_user(
-                request,
-                _("This import has expired or was already applied. Upload the file again."),
-                messages.ERROR,
-            )
-            return redirect("admin:contacts_journalist_import")
-        contact_import = contact_import_queue(
-            file_path=upload["path"],
-            file_name=upload["name"],
-            contact_list=ContactList.objects.filter(pk=upload["list_id"]).first(),
-            list_name=upload["list_name"],
-            by=request.user,
-            language=get_language(),
+            return redirect("admin:contacts_journalist_import_status", pk=pk)
+        try:
+            step(contact_import)
+        except ContactError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            if done_message:
+                self.message_user(request, done_message, messages.SUCCESS)
+        return redirect("admin:contacts_journalist_import_status", pk=pk)
+
+    def import_apply_view(self, request, pk):
+        """Apply a previewed import; it runs in the background."""
+        return self._import_step(
+            request,
+            pk,
+            lambda contact_import: contact_import_confirm(
+                contact_import=contact_import, by=request.user
+            ),
+            "",
         )
-        return redirect("admin:contacts_journalist_import_status", pk=contact_import.pk)
+
+    def import_cancel_view(self, request, pk):
+        """Drop a preview that will not be applied."""
+
+        return self._import_step(
+            request,
+            pk,
+            lambda contact_import: contact_import_cancel(
+                contact_import=contact_import, by=request.user
+            ),
+            _("The preview was dropped; nothing was imported."),
+        )
 
     def import_status_view(self, request, pk):
-        """How far an import got; the page reloads itself until it is finished."""
+        """How far an import got: its preview and the button to apply it, its progress
+        (the page reloads itself while it runs), then what it did."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         contact_import = get_object_or_404(
@@ -447,6 +510,11 @@ class JournalistAdmin(OfficeAdmin):
                 **contact_import.report,
             },
             refresh_seconds=STATUS_REFRESH_SECONDS,
+            can_apply=(
+                contact_import.state == ImportState.PREVIEWED
+                and contact_import.created_by_id == request.user.pk
+                and self._can_import(request)
+            ),
         )
         return TemplateResponse(request, "contacts/admin/import_status.html", context)
 
@@ -489,44 +557,6 @@ class JournalistAdmin(OfficeAdmin):
 
 def _export_filename() -> str:
     return f"journalists-{timezone.localdate():%Y-%m-%d}.xlsx"
-
-
-def _keep_upload(request, *, data: bytes, name: str, list_id, list_name: str) -> str:
-    """Keep the uploaded file in private storage between preview and apply; only
-    this session knows its unguessable token."""
-    storage = storages["private"]
-    _forget_stale_uploads(storage)
-    token = secrets.token_urlsafe(24)
-    path = storage.save(f"imports/{token}", ContentFile(data))
-    uploads = request.session.get(IMPORT_SESSION_KEY, {})
-    uploads[token] = {"path": path, "name": name, "list_id": list_id, "list_name": list_name}
-    request.session[IMPORT_SESSION_KEY] = uploads
-    return token
-
-
-def _forget_stale_uploads(storage) -> None:
-    """Previews nobody applied: their files go after a day."""
-    try:
-        _folders, names = storage.listdir("imports")
-    except FileNotFoundError:
-        return
-    limit = timezone.now() - STALE_UPLOAD
-    for name in names:
-        if storage.get_modified_time(f"imports/{name}") < limit:
-            storage.delete(f"imports/{name}")
-
-
-def _take_upload(request, token: str) -> dict | None:
-    """The kept file's details, taken out of the session so it is applied once; None
-    when the token is not this session's or the file has gone."""
-    uploads = request.session.get(IMPORT_SESSION_KEY, {})
-    upload = uploads.pop(token, None)
-    if upload is None:
-        return None
-    request.session[IMPORT_SESSION_KEY] = uploads
-    if not storages["private"].exists(upload["path"]):
-        return None
-    return upload
 
 
 @admin.register(ContactImport)

@@ -33,13 +33,23 @@ class SuppressionReason(models.TextChoices):
 
 
 class ImportState(models.TextChoices):
+    """An import is previewed, then (once its uploader confirms) applied; both run in
+    the background: queued → reading → checking → previewed, then queued → reading →
+    writing → done. Failed at any step; cancelled when a preview is not applied."""
+
     QUEUED = "queued", _("Waiting to start")
     READING = "reading", _("Reading the file")
     CHECKING = "checking", _("Checking rows against the media file")
+    PREVIEWED = "previewed", _("Ready to apply")
     WRITING = "writing", _("Writing")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Not applied")
 
     @classmethod
     def finished(cls) -> set[str]:
-        return {cls.DONE, cls.FAILED}
+        return {cls.DONE, cls.FAILED, cls.CANCELLED}
+
+    @classmethod
+    def running(cls) -> set[str]:
+        return {cls.READING, cls.CHECKING, cls.WRITING}

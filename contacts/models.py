@@ -44,6 +44,7 @@ class Outlet(models.Model):
         constraints = [
             models.UniqueConstraint(Lower("name"), "country", name="outlet_unique_name_country"),
         ]
+        indexes = [models.Index(fields=["country"], name="outlet_country")]
 
     def __str__(self):
         return self.name
@@ -131,7 +132,11 @@ class Journalist(models.Model):
                 violation_error_message=_("A journalist with this email address already exists."),
             ),
         ]
-        indexes = [models.Index(fields=["suppressed_at", "erased_at"], name="journalist_mailable")]
+        indexes = [
+            models.Index(fields=["suppressed_at", "erased_at"], name="journalist_mailable"),
+            # The back office's country filter walks it (press.core.db.distinct_values).
+            models.Index(fields=["country"], name="journalist_country"),
+        ]
 
     def __str__(self):
         if self.erased_at is not None:
@@ -171,8 +176,9 @@ IMPORT_STALLED = dt.timedelta(minutes=30)
 
 
 class ContactImport(models.Model):
-    """A spreadsheet import applied from the back office: who, when, what it did.
-    It runs as a background task; its state says how far it got."""
+    """A spreadsheet import from the back office: who, when, what it would do (its
+    preview) and then what it did. Both steps run as background tasks; its state says
+    how far it got, confirmed_at whether its uploader asked to apply it."""
 
     file_name = models.CharField(_("file"), max_length=255)
     file_path = models.CharField(_("stored file"), max_length=255, blank=True, editable=False)
@@ -190,7 +196,7 @@ class ContactImport(models.Model):
         _("state"), max_length=20, choices=ImportState, default=ImportState.QUEUED
     )
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
-    rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     report = models.JSONField(_("report"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
@@ -202,6 +208,7 @@ class ContactImport(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
@@ -217,22 +224,29 @@ class ContactImport(models.Model):
         return self.state in ImportState.finished()
 
     @property
+    def is_applying(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
     def waiting_for_worker(self) -> bool:
         """Still queued a minute later: the background worker is not running."""
         return self.state == ImportState.QUEUED and self._age() > IMPORT_WORKER_LATE
 
     @property
     def seems_stalled(self) -> bool:
-        """Started long ago and not finished: its worker stopped midway (an import
-        takes seconds; its writing is one transaction, so nothing was written)."""
-        running = self.state not in ImportState.finished() and self.state != ImportState.QUEUED
-        return running and self._age() > IMPORT_STALLED
+        """Started long ago and not finished: its worker stopped midway (a step takes
+        minutes at most; writing is one transaction, so nothing was written)."""
+        return self.state in ImportState.running() and self._age() > IMPORT_STALLED
 
     def _age(self) -> dt.timedelta:
-        return timezone.now() - self.created_at
+        return timezone.now() - (self.confirmed_at or self.created_at)
 
     @property
-    def percent(self) -> int:
+    def percent(self) -> int | None:
+        """How far the current step got, or None while that cannot be told (reading a
+        file whose length is not known yet)."""
         if self.state == ImportState.DONE:
             return 100
-        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+        if not self.rows_total:
+            return None
+        return min(100, int(100 * self.rows_done / self.rows_total))

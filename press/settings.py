@@ -161,6 +161,42 @@ STORAGES = {
         )
     },
 }
+# Files on more than one machine: with S3_BUCKET set, public media and private files go
+# to S3-compatible object storage (AWS, MinIO, Scaleway, OVH…) instead of DATA_DIR. Public
+# media get plain URLs (the bucket's "media/" prefix must be publicly readable, or served
+# through S3_MEDIA_DOMAIN); private files stay private (another bucket with
+# S3_PRIVATE_BUCKET, or the "private/" prefix) and are streamed by their views. Without
+# keys, boto3 finds credentials as usual (instance role, AWS_* variables).
+S3_BUCKET = os.environ.get("S3_BUCKET", "").strip()
+if S3_BUCKET:
+    _s3 = {
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+        "region_name": os.environ.get("S3_REGION") or None,
+        "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+        "signature_version": "s3v4",
+        "default_acl": None,
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": S3_BUCKET,
+            "location": "media",
+            "querystring_auth": False,
+            "custom_domain": os.environ.get("S3_MEDIA_DOMAIN") or None,
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "press.core.s3.PrivateS3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": os.environ.get("S3_PRIVATE_BUCKET") or S3_BUCKET,
+            "location": "private",
+        },
+    }
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Release attachments (PDF, images); accreditation uploads have their own limits.

@@ -4,7 +4,9 @@ import json
 import re
 
 import pytest
+from django.core.files.storage import storages
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -14,6 +16,7 @@ from contacts.journalists import journalist_erase
 from contacts.models import ContactImport, ContactList, Journalist, Suppression
 from contacts.suppression import journalist_exclusion
 from press import permissions
+from press.core.db import distinct_values
 from tests.factories import ContactListFactory, JournalistFactory, OutletFactory
 from tests.factories.accreditation import BadgeRequestFactory
 from tests.factories.mailings import DeliveryFactory
@@ -287,29 +290,42 @@ def upload(client, text: str, **extra):
     return client.post("/admin/contacts/journalist/import/", data)
 
 
+def previewed(client, text: str, capture, **extra):
+    """Upload and let the background preview run; its status page."""
+    with capture(execute=True):
+        response = upload(client, text, **extra)
+    assert response.status_code == 302
+    return client.get(response["Location"])
+
+
 def test_import_page_previews_then_applies_in_the_background(
     officer_client, officer, django_capture_on_commit_callbacks
 ):
     JournalistFactory(email="known@media.example", city="")
-    preview = upload(
+
+    preview = previewed(
         officer_client,
         "Email,Ville,Pointure\nnew@media.example,Gent,44\nknown@media.example,Liège,\nbad,x,\n",
+        django_capture_on_commit_callbacks,
         new_list="Import 2024",
     )
 
+    contact_import = ContactImport.objects.get()
     html = preview.content.decode()
-    assert preview.status_code == 200
+    assert contact_import.state == ImportState.PREVIEWED
+    assert "Prêt à appliquer" in html
     assert "1 journaliste à créer" in html
     assert "1 ligne refusée" in html
     assert "Colonnes ignorées (non reconnues) : Pointure" in html
+    assert 'http-equiv="refresh"' not in html
+    assert f'action="/admin/contacts/journalist/import/{contact_import.pk}/apply/"' in html
     assert Journalist.objects.count() == 1
 
+    apply_url = f"/admin/contacts/journalist/import/{contact_import.pk}/apply/"
     with django_capture_on_commit_callbacks(execute=True):
-        applied = officer_client.post(
-            "/admin/contacts/journalist/import/apply/", {"token": preview.context["token"]}
-        )
+        applied = officer_client.post(apply_url)
 
-    contact_import = ContactImport.objects.get()
+    contact_import.refresh_from_db()
     assert applied.status_code == 302
     assert applied["Location"] == f"/admin/contacts/journalist/import/{contact_import.pk}/"
     assert contact_import.state == ImportState.DONE
@@ -325,6 +341,32 @@ def test_import_page_previews_then_applies_in_the_background(
     assert "1 journaliste créé·e" in status
     assert "« bad » n’est pas une adresse e-mail valide." in status
     assert 'http-equiv="refresh"' not in status
+
+
+def test_import_preview_waits_for_the_worker_without_holding_the_request(officer_client):
+    response = upload(officer_client, "Email\nnew@media.example\n")
+
+    contact_import = ContactImport.objects.get()
+    status = officer_client.get(response["Location"]).content.decode()
+    assert response.status_code == 302
+    assert contact_import.state == ImportState.QUEUED
+    assert '<meta http-equiv="refresh" content="2">' in status
+    assert "L’aperçu est en préparation" in status
+    assert Journalist.objects.count() == 0
+
+
+def test_import_preview_can_be_dropped(officer_client, django_capture_on_commit_callbacks):
+    previewed(officer_client, "Email\nnew@media.example\n", django_capture_on_commit_callbacks)
+    contact_import = ContactImport.objects.get()
+
+    dropped = officer_client.post(
+        f"/admin/contacts/journalist/import/{contact_import.pk}/cancel/", follow=True
+    )
+
+    contact_import.refresh_from_db()
+    assert contact_import.state == ImportState.CANCELLED
+    assert "L’aperçu a été abandonné\u202f; rien n’a été importé." in dropped.content.decode()
+    assert Journalist.objects.count() == 0
 
 
 def test_import_status_page_refreshes_while_running(officer_client, officer):
@@ -344,8 +386,48 @@ def test_import_status_page_refreshes_while_running(officer_client, officer):
     assert 'value="25"' in html.decode()
 
 
-def test_import_preview_counts_are_french_plurals_from_two(officer_client):
-    response = upload(officer_client, "Email,Media\na@media.example,Le Soir\nb@media.example,VRT\n")
+@pytest.mark.parametrize(
+    ("state", "rows_total", "rows_done", "text", "bar"),
+    [
+        (ImportState.READING, 0, 5000, "5000 lignes lues.", '<progress max="100">'),
+        (ImportState.WRITING, 4000, 2000, "2000 lignes enregistrées sur 4000.", 'value="50"'),
+        (
+            ImportState.WRITING,
+            4000,
+            0,
+            "Enregistrement de 4000 lignes\u202f; le fichier médias les montre une fois toutes "
+            "enregistrées.",
+            'value="0"',
+        ),
+    ],
+)
+def test_import_status_page_says_how_far_each_step_got(
+    officer_client, officer, state, rows_total, rows_done, text, bar
+):
+    contact_import = ContactImport.objects.create(
+        file_name="big.xlsx",
+        language="fr",
+        state=state,
+        rows_total=rows_total,
+        rows_done=rows_done,
+        created_by=officer,
+        confirmed_at=timezone.now(),
+    )
+
+    html = officer_client.get(f"/admin/contacts/journalist/import/{contact_import.pk}/").content
+
+    assert text in html.decode()
+    assert bar in html.decode()
+
+
+def test_import_preview_counts_are_french_plurals_from_two(
+    officer_client, django_capture_on_commit_callbacks
+):
+    response = previewed(
+        officer_client,
+        "Email,Media\na@media.example,Le Soir\nb@media.example,VRT\n",
+        django_capture_on_commit_callbacks,
+    )
 
     html = response.content.decode()
     assert "2 journalistes à créer" in html
@@ -378,25 +460,28 @@ def test_import_status_page_says_when_the_worker_is_late_or_stopped(
     assert [note[: len(warning)] for note in notes] == ([warning] if warning else [])
 
 
-def test_import_apply_twice_or_with_foreign_token_is_refused(
-    officer_client, django_capture_on_commit_callbacks
+def test_import_apply_twice_or_by_someone_else_is_refused(
+    officer_client, staff_user, django_capture_on_commit_callbacks
 ):
-    preview = upload(officer_client, "Email\nnew@media.example\n")
-    token = preview.context["token"]
+    previewed(officer_client, "Email\nnew@media.example\n", django_capture_on_commit_callbacks)
+    contact_import = ContactImport.objects.get()
+    apply_url = f"/admin/contacts/journalist/import/{contact_import.pk}/apply/"
+    client = Client()
+    client.force_login(staff_user(permissions.PRESS_OFFICER, username="colleague"))
+
+    colleague_page = client.get(f"/admin/contacts/journalist/import/{contact_import.pk}/")
+    by_colleague = client.post(apply_url, follow=True)
     with django_capture_on_commit_callbacks(execute=True):
-        officer_client.post("/admin/contacts/journalist/import/apply/", {"token": token})
+        officer_client.post(apply_url)
+    again = officer_client.post(apply_url, follow=True)
 
-    again = officer_client.post(
-        "/admin/contacts/journalist/import/apply/", {"token": token}, follow=True
+    assert apply_url not in colleague_page.content.decode()
+    assert "Seule la personne qui a envoyé ce fichier peut l’appliquer." in (
+        by_colleague.content.decode()
     )
-    forged = officer_client.post(
-        "/admin/contacts/journalist/import/apply/", {"token": "guess"}, follow=True
-    )
-
-    assert "Cet import a expiré ou a déjà été appliqué." in again.content.decode()
-    assert "Cet import a expiré ou a déjà été appliqué." in forged.content.decode()
+    assert "Cet import a déjà été appliqué ou n’a pas été prévisualisé." in (again.content.decode())
     assert Journalist.objects.count() == 1
-    assert ContactImport.objects.count() == 1
+    assert ContactImport.objects.get().state == ImportState.DONE
 
 
 def test_import_record_changelist_queries_do_not_grow(
@@ -416,11 +501,30 @@ def test_import_record_changelist_queries_do_not_grow(
     assert "créés : 1, mis à jour : 0, inchangés : 0, refusés : 0" in html
 
 
-def test_import_page_rejects_an_unreadable_file(officer_client):
-    response = upload(officer_client, "Nom,Ville\nAnn,Gent\n")
+def test_import_page_refuses_a_file_that_is_no_spreadsheet_at_once(officer_client):
+    data = {"file": io.BytesIO(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)}
+    data["file"].name = "old.xls"
+
+    response = officer_client.post("/admin/contacts/journalist/import/", data)
 
     assert response.status_code == 200
-    assert "Aucune colonne d’adresses e-mail" in response.content.decode()
+    assert (
+        response.context["form"]
+        .errors["file"][0]
+        .startswith("Ce fichier est protégé par un mot de passe")
+    )
+    assert ContactImport.objects.count() == 0
+
+
+def test_import_preview_of_a_file_without_email_column_fails_on_its_page(
+    officer_client, django_capture_on_commit_callbacks
+):
+    status = previewed(officer_client, "Nom,Ville\nAnn,Gent\n", django_capture_on_commit_callbacks)
+
+    contact_import = ContactImport.objects.get()
+    assert contact_import.state == ImportState.FAILED
+    assert "Aucune colonne d’adresses e-mail" in status.content.decode()
+    assert not storages["private"].exists(contact_import.file_path)
     assert Journalist.objects.count() == 0
 
 
@@ -435,10 +539,16 @@ def test_import_page_in_english(officer_client):
 def test_import_page_needs_add_and_change_permission(client, staff_user):
     client.force_login(staff_user(permissions.VIEWER))
 
-    form = client.get("/admin/contacts/journalist/import/")
-    applied = client.post("/admin/contacts/journalist/import/apply/", {"token": "x"})
+    contact_import = ContactImport.objects.create(
+        file_name="a.csv", language="fr", state=ImportState.PREVIEWED
+    )
 
-    assert (form.status_code, applied.status_code) == (403, 403)
+    form = client.get("/admin/contacts/journalist/import/")
+    applied = client.post(f"/admin/contacts/journalist/import/{contact_import.pk}/apply/")
+    dropped = client.post(f"/admin/contacts/journalist/import/{contact_import.pk}/cancel/")
+
+    assert (form.status_code, applied.status_code, dropped.status_code) == (403, 403, 403)
+    assert ContactImport.objects.get().state == ImportState.PREVIEWED
 
 
 def test_import_page_refuses_an_oversized_file(officer_client):
@@ -530,3 +640,71 @@ def test_changing_an_address_to_an_erased_one_in_the_admin_suppresses_it(officer
     assert response.status_code == 302
     journalist.refresh_from_db()
     assert journalist.suppression_reason == SuppressionReason.ERASED
+
+
+def test_journalist_list_names_countries_and_lists_erased_journalists_last(officer_client):
+    erased = JournalistFactory(last_name="Aaron", country="BE")
+    journalist_erase(journalist=erased, by=None)
+    JournalistFactory(last_name="Zeller", first_name="Ute", country="DE")
+    JournalistFactory(last_name="Martin", first_name="Anne", country="")
+
+    response = officer_client.get(CHANGELIST)
+
+    rows = [(str(journalist), journalist.pk) for journalist in response.context["cl"].result_list]
+    html = response.content.decode()
+    assert [name for name, _pk in rows] == [
+        "Anne Martin",
+        "Ute Zeller",
+        f"Journaliste effacé·e n° {erased.pk}",
+    ]
+    assert '<td class="field-country_name">Allemagne</td>' in html
+    assert '<td class="field-country_name">—</td>' in html
+
+
+def test_journalist_search_matches_words_anywhere_and_short_words_at_the_start(officer_client):
+    outlet = OutletFactory(name="Le Soir")
+    JournalistFactory(first_name="Anne", last_name="Peeters", email="a@one.example")
+    JournalistFactory(first_name="Jan", last_name="Speelman", email="j@two.example")
+    JournalistFactory(first_name="Eva", last_name="Roos", email="e@three.example", outlet=outlet)
+
+    def found(term):
+        response = officer_client.get(CHANGELIST, {"q": term})
+        return sorted(j.email for j in response.context["cl"].result_list)
+
+    assert found("eet") == ["a@one.example"]
+    assert found("pe") == ["a@one.example"]
+    assert found("soir") == ["e@three.example"]
+    assert found("anne peeters") == ["a@one.example"]
+    assert found("anne speelman") == []
+    assert found("two.example") == ["j@two.example"]
+    assert found('"le soir"') == ["e@three.example"]
+
+
+def test_journalist_search_queries_do_not_grow(officer_client, django_assert_num_queries):
+    def make(count):
+        JournalistFactory.create_batch(count, last_name="Peeters")
+
+    assert_constant_queries(
+        officer_client, f"{CHANGELIST}?q=peeters+p", make, django_assert_num_queries
+    )
+
+
+def test_outlet_list_counts_journalists_and_names_countries(officer_client):
+    busy = OutletFactory(name="Busy", country="BE")
+    OutletFactory(name="Quiet", country="FR")
+    JournalistFactory.create_batch(3, outlet=busy)
+
+    response = officer_client.get("/admin/contacts/outlet/")
+
+    counts = {outlet.name: outlet._journalists for outlet in response.context["cl"].result_list}
+    filters = response.context["cl"].filter_specs[1].lookup_choices
+    assert counts == {"Busy": 3, "Quiet": 0}
+    assert '<td class="field-country_name">Belgique</td>' in response.content.decode()
+    assert filters == [("BE", "Belgique"), ("FR", "France")]
+
+
+def test_distinct_values_walks_the_index_and_skips_empty_values():
+    for country in ("FR", "BE", "", "FR", "DE"):
+        JournalistFactory(country=country)
+
+    assert distinct_values(Journalist, "country") == ["BE", "DE", "FR"]

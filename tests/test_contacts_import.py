@@ -111,8 +111,8 @@ def test_import_merges_duplicates_inside_the_file():
 
     journalist = Journalist.objects.get()
     assert (journalist.job_title, journalist.city) == ("Editor", "Gent")
-    assert plan.entries[0].rows == [2, 3]
-    assert [note.code for note in plan.entries[0].notes] == ["duplicate", "duplicate_conflict"]
+    assert plan.created[0].rows == [2, 3]
+    assert [note.code for note in plan.created[0].notes] == ["duplicate", "duplicate_conflict"]
 
 
 def test_import_fills_empty_fields_and_reports_conflicts_without_overwriting():
@@ -313,18 +313,14 @@ def test_import_command_unreadable_file_exits_with_message(tmp_path):
     assert "Ce classeur ne peut pas être lu" in str(raised.value)
 
 
-def test_import_reports_progress_per_batch():
+def test_import_reports_progress_per_chunk(monkeypatch):
+    monkeypatch.setattr("contacts.imports.planning.CHUNK_ROWS", 1000)
     rows = "".join(f"p{index}@media.example\n" for index in range(1500))
     calls = []
 
     contacts_import(data=csv_bytes("Email\n" + rows), progress=lambda *done: calls.append(done))
 
-    assert calls == [
-        ("checking", 0, 1500),
-        ("checking", 1000, 1500),
-        ("writing", 1000, 1500),
-        ("writing", 1500, 1500),
-    ]
+    assert calls == [("reading", 1501, 0), ("writing", 1000, 1500), ("writing", 1500, 1500)]
     assert Journalist.objects.count() == 1500
 
 
@@ -335,8 +331,11 @@ def test_import_command_shows_progress_on_long_files(tmp_path, capsys):
     call_command("import_contacts", str(path))
 
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == "Vérification des lignes : 0 / 2500"
-    assert err[-1] == "Enregistrement des journalistes : 2500 / 2500"
+    assert err == [
+        "Lecture du fichier\u202f: 2501 lignes",
+        "Enregistrement des journalistes : 2000 / 2500",
+        "Enregistrement des journalistes : 2500 / 2500",
+    ]
 
 
 def test_import_report_lists_at_most_fifty_new_outlets_and_counts_them_all():

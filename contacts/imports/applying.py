@@ -1,18 +1,31 @@
-"""Applying an import plan in one transaction, with bulk writes.
+"""Applying an import: each chunk of the plan decided and written with bulk statements,
+all chunks in one transaction.
 
-`import_apply` writes a plan; `contacts_import` (read, plan, apply) is what the
-import_contacts command calls. The back office previews with import_plan and applies
-in the background (contacts.imports.running), through import_apply too.
+`import_apply` writes a plan; `contacts_import` (open, read, plan, apply or preview) is
+what the import_contacts command calls. The back office previews and applies in the
+background (contacts.imports.running), through the same functions.
 """
 
+import datetime as dt
+import io
 from collections.abc import Callable
+from typing import IO
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from contacts.enums import ConsentBasis, ContactSource
-from contacts.imports.planning import Entry, ImportPlan, import_plan
-from contacts.imports.reading import spreadsheet_read
+from contacts.imports.planning import (
+    CREATED,
+    UPDATED,
+    Entry,
+    ImportPlan,
+    ImportSummary,
+    PlanChunk,
+    import_plan,
+    import_preview,
+)
+from contacts.imports.reading import spreadsheet_open
 from contacts.models import ContactList, Journalist, Outlet
 from press.core.db import concrete_field, quoted_column, quoted_table
 
@@ -78,88 +91,95 @@ def _fill_fields(entries: list[Entry]) -> None:
             cursor.executemany(sql, params)
 
 
-def import_apply(
-    *, plan: ImportPlan, progress: Callable[[int, int], None] | None = None
-) -> ImportPlan:
-    """Write the plan: new outlets, new journalists (source "import", legitimate
-    interest recorded now), empty fields filled on existing ones, list memberships.
-    All or nothing: call it inside the transaction that made the plan."""
-    now = timezone.now()
-    created, updated = plan.created, plan.updated
-    total = len(created) + len(updated)
-    done = 0
-
-    def advance(count: int) -> None:
-        nonlocal done
-        done += count
-        if progress and count:
-            progress(done, total)
-
-    with transaction.atomic():
-        contact_list = plan.contact_list
-        if plan.list_name and (contact_list is None or contact_list.pk is None):
-            contact_list, _created = ContactList.objects.get_or_create(name=plan.list_name)
-            plan.contact_list = contact_list
-        Outlet.objects.bulk_create(plan.new_outlets, batch_size=BATCH)
-        new_journalists = [
-            Journalist(
-                email=entry.email,
-                source=ContactSource.IMPORT,
-                consent_basis=ConsentBasis.LEGITIMATE_INTEREST,
-                consent_at=now,
-                **_journalist_values(plan.outlets, entry.values),
-            )
-            for entry in created
+def _write(chunk: PlanChunk, *, contact_list: ContactList | None, now: dt.datetime) -> None:
+    """New outlets, new journalists (source "import", legitimate interest recorded now),
+    empty fields filled on existing ones, list memberships: one chunk's."""
+    Outlet.objects.bulk_create(chunk.new_outlets, batch_size=BATCH)
+    created = chunk.with_action(CREATED)
+    new_journalists = [
+        Journalist(
+            email=entry.email,
+            source=ContactSource.IMPORT,
+            consent_basis=ConsentBasis.LEGITIMATE_INTEREST,
+            consent_at=now,
+            **_journalist_values(chunk.outlets, entry.values),
+        )
+        for entry in created
+    ]
+    for start in range(0, len(new_journalists), BATCH):
+        _insert(new_journalists[start : start + BATCH])
+    for entry, journalist in zip(created, new_journalists, strict=True):
+        entry.journalist = journalist
+    changed = [entry for entry in chunk.with_action(UPDATED) if entry.fill]
+    for entry in changed:
+        assert entry.journalist is not None  # an update always has its journalist
+        for name, value in _journalist_values(chunk.outlets, entry.fill).items():
+            setattr(entry.journalist, name, value)
+        entry.journalist.updated_at = now
+    _fill_fields(changed)
+    if contact_list is not None:
+        through = Journalist.lists.through
+        memberships = [
+            through(journalist_id=entry.journalist.pk, contactlist_id=contact_list.pk)
+            for entry in chunk.entries
+            if entry.joins_list and entry.journalist is not None
         ]
-        for start in range(0, len(new_journalists), BATCH):
-            batch = new_journalists[start : start + BATCH]
-            _insert(batch)
-            advance(len(batch))
-        for entry, journalist in zip(created, new_journalists, strict=True):
-            entry.journalist = journalist
-        changed = [entry for entry in updated if entry.fill]
-        for entry in changed:
-            assert entry.journalist is not None  # an update always has its journalist
-            for name, value in _journalist_values(plan.outlets, entry.fill).items():
-                setattr(entry.journalist, name, value)
-            entry.journalist.updated_at = now
-        _fill_fields(changed)
-        advance(len(updated))
-        if contact_list is not None:
-            through = Journalist.lists.through
-            memberships = [
-                through(journalist_id=entry.journalist.pk, contactlist_id=contact_list.pk)
-                for entry in plan.entries
-                if entry.joins_list and entry.journalist is not None
-            ]
-            through.objects.bulk_create(memberships, batch_size=BATCH, ignore_conflicts=True)
-    return plan
+        through.objects.bulk_create(memberships, batch_size=BATCH, ignore_conflicts=True)
+
+
+def import_apply(
+    *,
+    plan: ImportPlan,
+    progress: Callable[[int, int], None] | None = None,
+    listen: Callable[[PlanChunk], None] | None = None,
+) -> ImportSummary:
+    """Decide and write every chunk of the plan, in one transaction: all or nothing.
+    Creates the list to join when it does not exist yet. `progress(rows_done,
+    rows_total)` hears about each chunk written, `listen(chunk)` gets its decisions."""
+    summary = ImportSummary(plan)
+    now = timezone.now()
+    with transaction.atomic():
+        if plan.list_name and (plan.contact_list is None or plan.contact_list.pk is None):
+            plan.contact_list, _created = ContactList.objects.get_or_create(name=plan.list_name)
+        for chunk in plan.chunks():
+            _write(chunk, contact_list=plan.contact_list, now=now)
+            summary.add(chunk)
+            if listen:
+                listen(chunk)
+            if progress:
+                progress(chunk.rows_done, plan.rows_total)
+    return summary
 
 
 def contacts_import(
     *,
-    data: bytes,
+    data: bytes | IO[bytes],
     list_name: str = "",
     contact_list: ContactList | None = None,
     dry_run: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
-) -> ImportPlan:
-    """Read a spreadsheet (xlsx or csv bytes), plan the import and, unless `dry_run`,
-    apply it all-or-nothing; `progress(stage, done, total)` hears about rows checked
-    (stage "checking") and journalists written ("writing"). Raises UnreadableSpreadsheet
-    (nothing changed) for a file that cannot be read or has no email column. Returns
-    the plan, which is the report."""
+    listen: Callable[[PlanChunk], None] | None = None,
+) -> ImportSummary:
+    """Import a spreadsheet (its bytes, or a seekable binary file) all-or-nothing, or
+    with `dry_run` only say what importing it would do. `progress(stage, done, total)`
+    hears about "reading" (rows read; total 0), then "checking" (dry run) or "writing".
+    Raises UnreadableSpreadsheet (nothing changed) for a file that cannot be read or has
+    no email column."""
 
     def stage(name: str) -> Callable[[int, int], None] | None:
         return (lambda done, total: progress(name, done, total)) if progress else None
 
-    rows = spreadsheet_read(data)
-    if dry_run:
-        return import_plan(
-            rows=rows, list_name=list_name, contact_list=contact_list, progress=stage("checking")
-        )
-    with transaction.atomic():
-        plan = import_plan(
-            rows=rows, list_name=list_name, contact_list=contact_list, progress=stage("checking")
-        )
-        return import_apply(plan=plan, progress=stage("writing"))
+    def reading(done: int) -> None:
+        if progress:
+            progress("reading", done, 0)
+
+    file = io.BytesIO(data) if isinstance(data, bytes) else data
+    with (
+        spreadsheet_open(file) as sheet,
+        import_plan(
+            sheet=sheet, list_name=list_name, contact_list=contact_list, progress=reading
+        ) as plan,
+    ):
+        if dry_run:
+            return import_preview(plan=plan, progress=stage("checking"), listen=listen)
+        return import_apply(plan=plan, progress=stage("writing"), listen=listen)

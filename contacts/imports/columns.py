@@ -95,37 +95,55 @@ class Columns:
     fields: dict[str, int]  # field name -> column index
     unknown: list[str] = field(default_factory=list)
     repeated: list[str] = field(default_factory=list)
+    headers: dict[int, str] = field(default_factory=dict)  # column index -> header as written
 
 
 def _cell_text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def columns_find(rows: list[tuple]) -> Columns:
-    """The first row naming an email column is the header. Raises UnreadableSpreadsheet
-    when none of the first rows does."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        headers = [_cell_text(value) for value in row]
-        if "email" not in {HEADER_FIELDS.get(text_fold(text)) for text in headers}:
+def header_of(row: tuple, *, row_number: int) -> Columns | None:
+    """The columns this row names, when it names an email column; None otherwise."""
+    headers = [_cell_text(value) for value in row]
+    if "email" not in {HEADER_FIELDS.get(text_fold(text)) for text in headers}:
+        return None
+    columns = Columns(header_row=row_number, fields={})
+    for position, text in enumerate(headers):
+        if not text:
             continue
-        columns = Columns(header_row=index + 1, fields={})
-        for position, text in enumerate(headers):
-            if not text:
-                continue
-            field_name = HEADER_FIELDS.get(text_fold(text))
-            if field_name is None:
-                columns.unknown.append(text)
-            elif field_name in columns.fields:
-                columns.repeated.append(text)
-            else:
-                columns.fields[field_name] = position
-        return columns
-    if not any(any(_cell_text(value) for value in row) for row in rows):
-        raise UnreadableSpreadsheet("empty", _("The file has no data."))
-    raise UnreadableSpreadsheet(
+        field_name = HEADER_FIELDS.get(text_fold(text))
+        if field_name is None:
+            columns.unknown.append(text)
+        elif field_name in columns.fields:
+            columns.repeated.append(text)
+        else:
+            columns.fields[field_name] = position
+            columns.headers[position] = text
+    return columns
+
+
+def row_has_data(row: tuple) -> bool:
+    return any(_cell_text(value) for value in row)
+
+
+def no_header_error(*, has_data: bool) -> UnreadableSpreadsheet:
+    """Why no header was found: the file holds nothing, or no row names an email column."""
+    if not has_data:
+        return UnreadableSpreadsheet("empty", _("The file has no data."))
+    return UnreadableSpreadsheet(
         "no_email_column",
         _(
             "No email column was found. The header row must name it "
             "(for instance “E-mail”, “Courriel” or “Email address”)."
         ),
     )
+
+
+def columns_find(rows: list[tuple]) -> Columns:
+    """The first row naming an email column is the header. Raises UnreadableSpreadsheet
+    when none of the first rows does."""
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        columns = header_of(row, row_number=index + 1)
+        if columns is not None:
+            return columns
+    raise no_header_error(has_data=any(row_has_data(row) for row in rows))

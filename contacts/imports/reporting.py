@@ -1,36 +1,35 @@
-"""An import plan as a JSON-serialisable report: shown as the preview, kept with the
-ContactImport after a background import."""
+"""An import summary as a JSON-serialisable report: shown as the preview, kept with the
+ContactImport once applied."""
 
 from typing import Any
 
-from contacts.imports.planning import ImportPlan
-
-# How many rows of each kind (and new outlets) a report lists; its counts are always
-# complete.
-REPORT_ROWS = 300
-REPORT_OUTLETS = 50
+from contacts.imports.planning import ImportSummary
 
 
-def plan_report(plan: ImportPlan, *, limit: int = REPORT_ROWS) -> dict[str, Any]:
+def plan_report(summary: ImportSummary) -> dict[str, Any]:
     sections: list[dict[str, Any]] = [
         {
             "action": "refused",
-            "count": len(plan.refused),
+            "count": summary.counts()["refused"],
             "rows": [
-                {"rows": str(refusal.row), "email": refusal.email, "notes": [refusal.note.message]}
-                for refusal in plan.refused[:limit]
+                {
+                    "rows": str(refusal.row),
+                    "email": refusal.email,
+                    "notes": [note.message for note in (refusal.note, *refusal.also)],
+                }
+                for refusal in summary.refused
             ],
         }
     ]
     for action, entries in (
-        ("created", plan.created),
-        ("updated", plan.updated),
-        ("unchanged", plan.unchanged),
+        ("created", summary.created),
+        ("updated", summary.updated),
+        ("unchanged", summary.unchanged),
     ):
         sections.append(
             {
                 "action": action,
-                "count": len(entries),
+                "count": summary.counts()[action],
                 "rows": [
                     {
                         "rows": ", ".join(str(row) for row in entry.rows),
@@ -38,20 +37,20 @@ def plan_report(plan: ImportPlan, *, limit: int = REPORT_ROWS) -> dict[str, Any]
                         "fills": [str(label) for label in entry.filled_fields],
                         "notes": [note.message for note in entry.notes],
                     }
-                    for entry in entries[:limit]
+                    for entry in entries
                 ],
             }
         )
     for section in sections:
-        section["more"] = max(0, section["count"] - limit)
+        section["more"] = max(0, section["count"] - len(section["rows"]))
     return {
-        "counts": plan.counts(),
-        "blank_rows": plan.blank_rows,
-        "list_name": plan.list_name,
-        "new_outlets": [outlet.name for outlet in plan.new_outlets[:REPORT_OUTLETS]],
-        "new_outlet_count": len(plan.new_outlets),
-        "more_outlets": max(0, len(plan.new_outlets) - REPORT_OUTLETS),
-        "unknown_columns": plan.columns.unknown,
-        "repeated_columns": plan.columns.repeated,
+        "counts": summary.counts(),
+        "blank_rows": summary.blank_rows,
+        "list_name": summary.list_name,
+        "new_outlets": summary.new_outlets,
+        "new_outlet_count": summary.new_outlet_count,
+        "more_outlets": summary.new_outlet_count - len(summary.new_outlets),
+        "unknown_columns": summary.columns.unknown,
+        "repeated_columns": summary.columns.repeated,
         "sections": sections,
     }

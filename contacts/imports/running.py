@@ -1,28 +1,39 @@
-"""Running an import queued from the back office, in the background task, so a long
-file shows its progress instead of holding a web request.
+"""Running an import queued from the back office, in the background task, so that a file
+of any length shows its progress instead of holding a web request.
 
-The row moves queued → reading → checking → writing → done (or failed at any step);
-rows_done counts the rows checked. Reading and checking only read the media file and
-commit their progress as they go; writing happens in one transaction.
+An import is previewed first: queued → reading → checking → previewed, which writes
+nothing and keeps the report of what applying would do. When its uploader confirms it
+(contact_import_confirm, in jobs.py) it is queued again and applied: queued → reading →
+writing → done, deciding the file afresh (the media file may have changed since the
+preview) and writing it all in one transaction. Either may fail at any step. The kept
+file is deleted once the import is finished, whatever happened.
 """
 
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
+
 from django.core.files.storage import Storage, storages
-from django.db import DatabaseError, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from contacts.enums import ImportState
 from contacts.imports.applying import import_apply
-from contacts.imports.planning import import_plan
-from contacts.imports.reading import UnreadableSpreadsheet, spreadsheet_read
+from contacts.imports.planning import ImportPlan, import_plan, import_preview
+from contacts.imports.reading import UnreadableSpreadsheet, spreadsheet_open
 from contacts.imports.reporting import plan_report
 from contacts.journalists import ContactError
 from contacts.models import ContactImport
 
+logger = logging.getLogger(__name__)
+
 MOVES: dict[str, set[str]] = {
     ImportState.QUEUED: {ImportState.READING, ImportState.FAILED},
-    ImportState.READING: {ImportState.CHECKING, ImportState.FAILED},
-    ImportState.CHECKING: {ImportState.WRITING, ImportState.FAILED},
+    # Reading leads to checking for a preview, to writing once confirmed.
+    ImportState.READING: {ImportState.CHECKING, ImportState.WRITING, ImportState.FAILED},
+    ImportState.CHECKING: {ImportState.PREVIEWED, ImportState.FAILED},
+    ImportState.PREVIEWED: {ImportState.QUEUED, ImportState.CANCELLED},
     ImportState.WRITING: {ImportState.DONE, ImportState.FAILED},
 }
 
@@ -30,9 +41,15 @@ MOVES: dict[str, set[str]] = {
 def contact_import_move(
     *, contact_import: ContactImport, to: ImportState, **fields: object
 ) -> None:
-    """Move an import to its next state (refuses other moves, code "bad_state"),
-    saving `fields` with it; a finished import records when."""
-    if to not in MOVES.get(contact_import.state, set()):
+    """Move an import to its next state (refuses other moves, code "bad_state", and
+    writing before its uploader confirmed it), saving `fields` with it; a finished
+    import records when."""
+    allowed = MOVES.get(contact_import.state, set())
+    if to == ImportState.WRITING and not contact_import.is_applying:
+        allowed = set()
+    if to == ImportState.CHECKING and contact_import.is_applying:
+        allowed = set()
+    if to not in allowed:
         raise ContactError(
             "bad_state",
             _("An import cannot go from “%(from)s” to “%(to)s”.")
@@ -47,10 +64,10 @@ def contact_import_move(
 
 
 def contact_import_run(*, contact_import: ContactImport) -> ContactImport:
-    """Read, check and apply a queued import all-or-nothing, keeping its progress and
-    report; the kept file is deleted whatever happens, and an unexpected error marks it
-    failed before it is raised again. An import no longer queued is
-    left alone (a task that runs twice does nothing the second time)."""
+    """Take a queued import one step: preview it, or apply it all-or-nothing once
+    confirmed, keeping its progress and report. An unexpected error marks it failed
+    before it is raised again. An import no longer queued is left alone (a task that runs
+    twice does nothing the second time)."""
     if contact_import.state != ImportState.QUEUED:
         return contact_import
     storage = storages["private"]
@@ -59,7 +76,7 @@ def contact_import_run(*, contact_import: ContactImport) -> ContactImport:
             _run(contact_import, storage)
         except (UnreadableSpreadsheet, ContactError) as error:
             contact_import_move(
-                contact_import=contact_import, to=ImportState.FAILED, error=error.message
+                contact_import=contact_import, to=ImportState.FAILED, error=str(error.message)
             )
         except DatabaseError:
             contact_import_move(
@@ -82,39 +99,98 @@ def contact_import_run(*, contact_import: ContactImport) -> ContactImport:
             )
             raise
         finally:
-            if contact_import.file_path:
+            if contact_import.is_finished and contact_import.file_path:
                 storage.delete(contact_import.file_path)
     return contact_import
 
 
-def _run(contact_import: ContactImport, storage: Storage) -> None:
-    contact_import_move(contact_import=contact_import, to=ImportState.READING)
-    try:
-        with storage.open(contact_import.file_path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError as error:
-        raise ContactError("file_gone", _("The uploaded file is no longer there.")) from error
-    rows = spreadsheet_read(data)
-    contact_import_move(
-        contact_import=contact_import, to=ImportState.CHECKING, rows_total=len(rows)
-    )
-
-    def progress(done: int, total: int) -> None:
+def _rows_done(contact_import: ContactImport) -> Callable[[int, int], None]:
+    def record(done: int, total: int) -> None:
         ContactImport.objects.filter(pk=contact_import.pk).update(rows_done=done)
 
-    plan = import_plan(
-        rows=rows,
-        list_name=contact_import.list_name,
-        contact_list=contact_import.contact_list,
-        progress=progress,
+    return record
+
+
+def _run(contact_import: ContactImport, storage: Storage) -> None:
+    contact_import_move(contact_import=contact_import, to=ImportState.READING, rows_done=0)
+    try:
+        handle = storage.open(contact_import.file_path, "rb")
+    except FileNotFoundError as error:
+        raise ContactError("file_gone", _("The uploaded file is no longer there.")) from error
+    with handle, spreadsheet_open(handle) as sheet:
+        plan = import_plan(
+            sheet=sheet,
+            list_name=contact_import.list_name,
+            contact_list=contact_import.contact_list,
+            progress=lambda done: _rows_done(contact_import)(done, 0),
+        )
+        with plan:
+            if contact_import.is_applying:
+                _apply(contact_import, plan)
+            else:
+                _preview(contact_import, plan)
+
+
+def _preview(contact_import: ContactImport, plan: ImportPlan) -> None:
+    contact_import_move(
+        contact_import=contact_import,
+        to=ImportState.CHECKING,
+        rows_total=plan.rows_total,
+        rows_done=0,
     )
-    contact_import_move(contact_import=contact_import, to=ImportState.WRITING, rows_done=len(rows))
-    with transaction.atomic():
-        import_apply(plan=plan)
+    summary = import_preview(plan=plan, progress=_rows_done(contact_import))
+    contact_import_move(
+        contact_import=contact_import,
+        to=ImportState.PREVIEWED,
+        rows_done=plan.rows_total,
+        counts=summary.counts(),
+        report=plan_report(summary),
+    )
+
+
+def _apply(contact_import: ContactImport, plan: ImportPlan) -> None:
+    contact_import_move(
+        contact_import=contact_import,
+        to=ImportState.WRITING,
+        rows_total=plan.rows_total,
+        rows_done=0,
+    )
+    with _committed_progress(contact_import) as progress:
+        summary = import_apply(plan=plan, progress=progress)
     contact_import_move(
         contact_import=contact_import,
         to=ImportState.DONE,
-        counts=plan.counts(),
-        report=plan_report(plan),
-        contact_list=plan.contact_list,
+        rows_done=plan.rows_total,
+        counts=summary.counts(),
+        report=plan_report(summary),
+        contact_list=summary.contact_list,
     )
+
+
+@contextlib.contextmanager
+def _committed_progress(contact_import: ContactImport) -> Iterator[Callable[[int, int], None]]:
+    """Record the rows written so far where the status page sees them although the
+    import's own transaction is still open: through a second connection to the database.
+    SQLite lets one connection write at a time, so there the count moves only once the
+    import is done."""
+    if connection.vendor != "postgresql":
+        yield lambda done, total: None
+        return
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    table = connection.ops.quote_name(ContactImport._meta.db_table)
+
+    def record(done: int, total: int) -> None:
+        try:
+            with side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET rows_done = %s WHERE id = %s",  # noqa: S608 - model name
+                    [done, contact_import.pk],
+                )
+        except DatabaseError:
+            # Progress is a courtesy: the import itself must not fail for it.
+            logger.warning("import %s: progress not recorded", contact_import.pk, exc_info=True)
+
+    try:
+        yield record
+    finally:
+        side.close()

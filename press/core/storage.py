@@ -1,7 +1,9 @@
 """Private storage: photos, press cards, letters, badge PDFs and clippings.
 
 Files here never have a public URL; each area serves its own through a
-permission-checked view.
+permission-checked view. On object storage (S3_BUCKET set; press.core.s3) the view
+streams the object too: a signed URL would be a link that works for anyone who holds
+it, and would skip the view's permission check and response headers.
 """
 
 from django.core.files.storage import Storage, storages
