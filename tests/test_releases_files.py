@@ -205,11 +205,12 @@ def _png_claiming(size) -> SimpleUploadedFile:
 def test_attachment_check_refuses_an_image_over_the_pixel_limit_from_its_header():
     upload = _png_claiming((10_000, 6_100))
 
-    with pytest.raises(ValidationError) as caught:
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
         uploads.attachment_check(upload)
 
     assert caught.value.code == "too_many_pixels"
-    assert caught.value.messages == ["This image is 10000×6100 pixels; the limit is 60 megapixels."]
+    with translation.override("en"):
+        assert caught.value.messages == ["This image is 10000×6100 pixels; the limit is 60 megapixels."]
 
 
 def test_image_open_checked_refuses_a_decompression_bomb_before_decoding():
@@ -224,11 +225,12 @@ def test_image_open_checked_refuses_a_decompression_bomb_before_decoding():
 def test_image_open_checked_refuses_a_format_not_asked_for():
     upload = SimpleUploadedFile("photo.png", image_bytes(format="PNG"))
 
-    with pytest.raises(ValidationError) as caught:
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
         uploads.image_open_checked(upload, formats={"JPEG"})
 
     assert caught.value.code == "not_an_image"
-    assert caught.value.messages == ["This file is not an image Presse can read (JPEG)."]
+    with translation.override("en"):
+        assert caught.value.messages == ["This file is not an image Presse can read (JPEG)."]
 
 
 def test_image_without_metadata_drops_exif_and_keeps_the_pixels():
