@@ -16,7 +16,17 @@ CHECKIN_DESK = gettext_noop("Check-in desk")
 VIEWER = gettext_noop("Viewer")
 
 # Apps (labels) whose models make up the press office's data, one per area.
-OFFICE_APPS = {"contacts", "events", "releases", "mailings", "accreditation"}
+OFFICE_APPS = {
+    "contacts",
+    "events",
+    "releases",
+    "mailings",
+    "accreditation",
+    "badges",
+    "checkin",
+    "dashboard",
+    "coverage",
+}
 # Models (app_label.model) an accreditation reviewer works on in full.
 REVIEWER_MODELS: set[str] = {"accreditation.badgerequest", "accreditation.fieldvisit"}
 # Models a reviewer may look at without changing them.

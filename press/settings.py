@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "press.releases",
     "press.mailings",
     "press.accreditation",
+    "press.badges",
+    "press.checkin",
+    "press.dashboard",
+    "press.coverage",
     "press.demo",
 ]
 

@@ -13,6 +13,10 @@ from press.releases.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The back office's own pages beside the admin: badges, the desk, the dashboard.
+    path("office/badges/", include("press.badges.urls")),
+    path("office/checkin/", include("press.checkin.urls")),
+    path("office/dashboard/", include("press.dashboard.urls")),
     # Provider events (delivered, opened, bounced…); refused without ANYMAIL_WEBHOOK_SECRET.
     path("anymail/", include("press.mailings.webhooks")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
@@ -27,4 +31,5 @@ urlpatterns += i18n_patterns(
     path("", include("press.releases.urls")),
     path("accreditation/", include("press.accreditation.urls")),
     path("mailings/", include("press.mailings.urls")),
+    path("coverage/", include("press.coverage.urls")),
 )

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BadgesConfig(AppConfig):
+    """Press badges: one per approved request, its code, its printing."""
+
+    name = "press.badges"
+    label = "badges"
+    verbose_name = _("Badges")
