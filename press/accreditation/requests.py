@@ -222,12 +222,29 @@ def _apply(
         name=badge_request.outlet_name, country=badge_request.outlet_country
     )
     replaced = []
-    for field, content in files.items():
-        if content:
-            old = getattr(badge_request, field)
-            if old:
-                replaced.append(old.name)
-            getattr(badge_request, field).save(content.name, content, save=False)
+    written: list[str] = []
+    try:
+        for field, content in files.items():
+            if content:
+                old = getattr(badge_request, field)
+                if old:
+                    replaced.append(old.name)
+                getattr(badge_request, field).save(content.name, content, save=False)
+                written.append(getattr(badge_request, field).name)
+    except OSError as error:
+        # A full disk or an unwritable private folder: the surrounding transaction is
+        # rolled back by the raise, and the files already written go too, so nothing
+        # of the request is left half-stored.
+        storage = private_storage()
+        for name in written:
+            storage.delete(name)
+        raise AccreditationError(
+            "storage_unavailable",
+            _(
+                "Your files could not be stored just now, so nothing was recorded. "
+                "Please try again in a few minutes."
+            ),
+        ) from error
     badge_request.save()
     badge_request.field_visits.set(field_visits)
     if replaced:

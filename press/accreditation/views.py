@@ -58,6 +58,7 @@ def request_form(request):
         return render(request, "accreditation/closed.html", {"event": event, "now": timezone.now()})
     token = request.GET.get("invitation", "")
     invitation = invitation_find(token=token, event=event) if token else None
+    status = 200
     if request.method == "POST":
         if _rate_limited(request):
             return render(request, "accreditation/too_many.html", {"event": event}, status=429)
@@ -75,6 +76,8 @@ def request_form(request):
                 )
             except AccreditationError as error:
                 form.add_error(None, error.message)
+                # The files could not be stored: the service, not the form, failed.
+                status = 503 if error.code == "storage_unavailable" else 200
             else:
                 request.session["accreditation_submission"] = outcome
                 return redirect("accreditation:submitted")
@@ -93,6 +96,7 @@ def request_form(request):
             "invitation": invitation,
             "invitation_invalid": bool(token) and invitation is None,
         },
+        status=status,
     )
 
 
