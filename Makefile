@@ -50,9 +50,17 @@ run: install
 	@echo "Presse on http://$(HOST):$(PORT)/  (back office: http://$(HOST):$(PORT)/admin/) — Ctrl-C stops the server and the worker."
 	$(PY) manage.py serve --host $(HOST) --port $(PORT)
 
-test: dev-install
+# The accessibility engine the browser tests inject, pinned and checked (.ci/fetch_axe.py).
+AXE := .ci/vendor/axe-core/axe.min.js
+$(AXE): .ci/fetch_axe.py | $(VENV)/.installed
+	$(PY) .ci/fetch_axe.py
+
+# Two timed phases: the suite, then the journeys in Chromium with the accessibility checks
+# (skipped where Chromium is not installed, required on CI).
+test: dev-install $(AXE)
 	$(PY) manage.py compile_translations >/dev/null
-	$(PY) -m pytest $(PYTEST_ARGS)
+	.ci/timed "tests" $(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	.ci/timed "browser journeys and accessibility" $(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 lint: dev-install
 	$(VENV)/bin/ruff check .

@@ -52,7 +52,9 @@ def test_a_full_disk_part_way_through_the_files_records_nothing(
     assert mail.outbox == []
 
 
-def test_an_unwritable_private_folder_gives_a_clear_message_in_english(client, event, settings, tmp_path):
+def test_an_unwritable_private_folder_gives_a_clear_message_in_english(
+    client, event, settings, tmp_path
+):
     # A plain file where the folder should be: no one, root included, can create it.
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")

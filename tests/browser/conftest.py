@@ -5,6 +5,7 @@ Locally they skip when /usr/bin/chromium is missing; with CI=true they must run.
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django.core.servers.basehttp import WSGIServer
@@ -71,3 +72,48 @@ def page(chromium, live_server):
     yield page
     context.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+# A visual record of each run: key pages of the journeys at a phone's and a laptop's width.
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR", ROOT / "var" / "screenshots"))
+WIDTHS = (390, 1366)
+
+
+def screenshot(page, name: str) -> None:
+    """Save the page as var/screenshots/<name>-390.png and <name>-1366.png (full page),
+    then return to the laptop width."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+
+AXE = Path(os.environ.get("AXE_PATH", ROOT / ".ci" / "vendor" / "axe-core" / "axe.min.js"))
+# What axe checks: WCAG 2.1 levels A and AA.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    if not AXE.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"axe-core is required on CI and was not found at {AXE}")
+        pytest.skip(f"axe-core not at {AXE} (python .ci/fetch_axe.py)")
+    return AXE.read_text()
+
+
+def axe_serious(page, axe_source: str) -> list[str]:
+    """Run axe-core on the page; its serious and critical violations, one line each."""
+    page.evaluate(axe_source)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    assert result["passes"], "axe-core ran no check on the page"
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + ", ".join(node["target"][0] for node in violation["nodes"][:5])
+        for violation in result["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
