@@ -192,13 +192,13 @@ def js_strings() -> dict[str, str]:
             "Offline and no list on this device: let nobody in without calling the press office."
         ),
         "list": _("List of %(time)s: %(count)s badges"),
-        "queue-0": ngettext(
+        "queue-zero": ngettext(
             "%(count)d scan waiting to be sent", "%(count)d scans waiting to be sent", 0
         ),
-        "queue-1": ngettext(
+        "queue-one": ngettext(
             "%(count)d scan waiting to be sent", "%(count)d scans waiting to be sent", 1
         ),
-        "queue-2": ngettext(
+        "queue-many": ngettext(
             "%(count)d scan waiting to be sent", "%(count)d scans waiting to be sent", 2
         ),
         "this-device": _("this device"),

@@ -158,7 +158,7 @@
       var pill = byId("queue-status");
       var count = queue.length;
       pill.hidden = count === 0;
-      var key = count === 0 ? "queue-0" : (count === 1 ? "queue-1" : "queue-2");
+      var key = count === 0 ? "queue-zero" : (count === 1 ? "queue-one" : "queue-many");
       pill.textContent = str(key, { count: count });
       return count;
     });
