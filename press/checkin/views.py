@@ -422,6 +422,9 @@ def lists(request: HttpRequest, which: str) -> HttpResponseBase:
     event = current_event()
     if which not in desk_lists.LISTS or event is None:
         raise Http404
+    if which == "conflicts" and not request.user.has_perm("checkin.view_scan"):
+        # Conflicts are for the press office to settle, not for the desk.
+        raise PermissionDenied
     day = parse_date(request.GET.get("day", "")) or timezone.localdate()
     table = desk_lists.LISTS[which](event=event, day=day)
     if request.GET.get("export") == "xlsx":
