@@ -35,6 +35,7 @@ from press.checkin.enums import ScanResult
 from press.checkin.offline import checkin_day_list
 from press.checkin.scanning import CheckinError, ScanAnswer, checkin_hold, checkin_scan
 from press.checkin.selectors import checkin_search
+from press.events.models import Event
 from press.events.selectors import current_event
 
 PERMISSION = "events.check_in_badge"
@@ -418,8 +419,10 @@ def _sync_one(request: HttpRequest, item: Any) -> dict[str, Any]:
 @desk_required
 def lists(request: HttpRequest, which: str) -> HttpResponseBase:
     """Arrived today, expected and not arrived, held, conflicts after sync; `?day=`
-    picks another day of the event; `export` gives the list as xlsx."""
-    event = current_event()
+    picks another day, `?event=` another edition (by its short name); `export` gives the
+    list as xlsx."""
+    slug = request.GET.get("event", "")
+    event = Event.objects.filter(slug=slug).first() if slug else current_event()
     if which not in desk_lists.LISTS or event is None:
         raise Http404
     if which == "conflicts" and not request.user.has_perm("checkin.view_scan"):
