@@ -9,9 +9,12 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from press.accreditation.urls import private_urlpatterns as accreditation_private
+from press.checkin.views import office_index
 from press.releases.sitemaps import SITEMAPS
 
 urlpatterns = [
+    # The check-in desk lands on its page, not on an empty back-office index.
+    path("admin/", office_index),
     path("admin/", admin.site.urls),
     # The back office's own pages beside the admin: badges, the desk, the dashboard.
     path("office/badges/", include("press.badges.urls")),

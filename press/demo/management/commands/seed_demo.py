@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from press.demo.accreditation import seed_accreditation
+from press.demo.checkin import seed_checkin
 from press.demo.contacts import seed_contacts
 from press.demo.event import seed_event, seed_next_edition
 from press.demo.mailings import seed_mailings
@@ -25,6 +26,8 @@ class Command(BaseCommand):
             seed_accreditation(event)
             next_edition = seed_next_edition()
             seed_accreditation(next_edition)
+            seed_checkin(event)
+            seed_checkin(next_edition)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {event.slug} (past edition) and {next_edition.slug} "
