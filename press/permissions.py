@@ -36,10 +36,12 @@ REVIEWER_READS: set[str] = {
     "accreditation.badgerequesttransition",
     "accreditation.badgerequestemail",
     "accreditation.accreditationsettings",
+    "badges.badge",
+    "badges.badgeprint",
 }
 # Custom permissions (app_label.codename) by group, beyond the model sets.
 EXTRA_PERMISSIONS = {
-    ACCREDITATION_REVIEWER: set(),
+    ACCREDITATION_REVIEWER: {"badges.print_badge"},
     CHECKIN_DESK: {"events.check_in_badge"},
 }
 # The app whose post_migrate signal rebuilds the groups, once per migrate (Django sends

@@ -24,6 +24,7 @@ from press.accreditation.selectors import (
     outlet_limit_reached,
     with_field_visit_occupancy,
 )
+from press.accreditation.signals import badge_request_moved
 from press.core.typing import StaffMember
 from press.events.models import Event
 
@@ -162,6 +163,9 @@ def _move(badge_request: BadgeRequest, *, to: str, by: StaffMember, note: str) -
     badge_request.save(update_fields=fields)
     BadgeRequestTransition.objects.create(
         badge_request=badge_request, from_state=from_state, to_state=to, by=by, note=note
+    )
+    badge_request_moved.send(
+        sender=BadgeRequest, badge_request=badge_request, from_state=from_state, to_state=to, by=by
     )
     badge_request_notify(badge_request=badge_request, template=EMAIL_FOR_STATE[to])
     return badge_request

@@ -8,3 +8,8 @@ class BadgesConfig(AppConfig):
     name = "press.badges"
     label = "badges"
     verbose_name = _("Badges")
+
+    def ready(self):
+        from press.badges import receivers
+
+        receivers.connect()

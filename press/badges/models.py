@@ -35,11 +35,13 @@ class Badge(models.Model):
     ended_at = models.DateTimeField(_("replaced or revoked"), null=True, blank=True)
     printed_at = models.DateTimeField(_("printed"), null=True, blank=True)
     printed_by = staff_member_field(_("printed by"))
+    ended_by = staff_member_field(_("replaced or revoked by"))
 
     class Meta:
         verbose_name = _("badge")
         verbose_name_plural = _("badges")
         ordering = ["-created_at"]
+        permissions = [("print_badge", _("Can print badges"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["badge_request"],
@@ -50,3 +52,23 @@ class Badge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.badge_request} ({self.get_state_display()})"
+
+
+class BadgePrint(models.Model):
+    """One printing of a badge: who printed it and when, and whether it had been printed
+    before (a reprint: the old card may still be around)."""
+
+    badge = models.ForeignKey(
+        Badge, verbose_name=_("badge"), on_delete=models.CASCADE, related_name="prints"
+    )
+    at = models.DateTimeField(_("printed"), auto_now_add=True)
+    by = staff_member_field(_("printed by"), help_text=_("Empty when a command printed it."))
+    reprint = models.BooleanField(_("reprint"), default=False)
+
+    class Meta:
+        verbose_name = _("badge printing")
+        verbose_name_plural = _("badge printings")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.badge} @ {self.at:%Y-%m-%d %H:%M}"

@@ -13,6 +13,7 @@ Every MJML compilation goes through `mjml_compile`, which counts them: the maili
 benchmark reports the count, and the design promises at most one per (mailing, language).
 """
 
+import email.message
 import email.policy
 import re
 import secrets
@@ -102,6 +103,29 @@ class PressMessage(AnymailMessage):
         return super().message(policy=policy)
 
 
+@dataclass(frozen=True)
+class InlineImage:
+    """An image the HTML part shows with `<img src="cid:{cid}">` (a Content-ID part,
+    not a link: it shows without loading remote images)."""
+
+    cid: str
+    content: bytes
+    filename: str
+    subtype: str = "png"
+
+    def part(self) -> email.message.MIMEPart:
+        image = email.message.MIMEPart()
+        image.set_content(
+            self.content,
+            maintype="image",
+            subtype=self.subtype,
+            disposition="inline",
+            filename=self.filename,
+            cid=f"<{self.cid}>",
+        )
+        return image
+
+
 def email_message(
     *,
     subject: str,
@@ -114,6 +138,7 @@ def email_message(
     tags: list[str] | None = None,
     metadata: dict | None = None,
     attachments: Sequence[tuple[str, bytes, str]] = (),
+    inline_images: Sequence[InlineImage] = (),
 ) -> AnymailMessage:
     message = PressMessage(
         subject=subject,
@@ -128,6 +153,8 @@ def email_message(
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
+    for image in inline_images:
+        message.attach(image.part())
     return message
 
 
@@ -151,12 +178,14 @@ def send_email(
     reply_to: list[str] | None = None,
     tags: list[str] | None = None,
     metadata: dict | None = None,
+    inline_images: Sequence[InlineImage] = (),
 ) -> str | None:
     """Render templates/emails/<template>.mjml and .txt in `language` with `context`
     (plus `event`, `site_url` and `language`) and send the message to `to` through the
     default mailer; `metadata` travels with it to the provider and comes back in its
     events. The subject is `context["subject"]` if given, otherwise the .txt template's
-    `{% block subject %}`. `attachments` are (filename, content, mimetype).
+    `{% block subject %}`. `attachments` are (filename, content, mimetype);
+    `inline_images` are parts the HTML shows by Content-ID.
     Returns the provider's message id (None with a non-anymail backend). Provider errors
     propagate (anymail's AnymailError); invalid MJML raises ValueError."""
     rendered = email_render(template=template, language=language, event=event, context=context)
@@ -169,6 +198,7 @@ def send_email(
         tags=tags,
         metadata=metadata,
         attachments=attachments,
+        inline_images=inline_images,
     )
     mailers.default.send_messages([message])
     return message_id(message)
