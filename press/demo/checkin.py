@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from press.accreditation.models import BadgeRequest, BadgeRequestState
-from press.badges.enums import BadgeState
+from press.badges.issuing import badge_issue
 from press.badges.models import Badge
 from press.checkin.scanning import checkin_hold, checkin_scan
 from press.checkin.selectors import checkin_open_hold, checkin_request_days
@@ -50,5 +50,4 @@ def seed_checkin(event: Event) -> None:
 
 
 def _active_badge(badge_request: BadgeRequest) -> Badge:
-    badge = badge_request.badges.filter(state=BadgeState.ACTIVE).first()
-    return badge or Badge.objects.create(badge_request=badge_request)
+    return badge_issue(badge_request=badge_request)
