@@ -61,7 +61,7 @@ def request_form(request):
     if request.method == "POST":
         if _rate_limited(request):
             return render(request, "accreditation/too_many.html", {"event": event}, status=429)
-        form = BadgeRequestForm(request.POST, request.FILES, event=event)
+        form = BadgeRequestForm(request.POST, request.FILES, event=event, invitation=invitation)
         if form.is_valid():
             try:
                 _badge_request, outcome = badge_request_submit(
@@ -83,7 +83,7 @@ def request_form(request):
         if invitation:
             invitation_followed(delivery=invitation)
             initial = initial_from_invitation(invitation)
-        form = BadgeRequestForm(initial=initial, event=event)
+        form = BadgeRequestForm(initial=initial, event=event, invitation=invitation)
     return render(
         request,
         "accreditation/request.html",
@@ -103,7 +103,6 @@ def submitted(request):
         "accreditation/submitted.html",
         {
             "event": current_event(),
-            "updated": outcome == Submission.UPDATED,
             "link_sent": outcome == Submission.LINK_SENT,
         },
     )
