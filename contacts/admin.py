@@ -375,7 +375,11 @@ class JournalistAdmin(OfficeAdmin):
             ),
         )
 
-    @admin.action(description=gettext_lazy("Export selected to xlsx"), permissions=["view"])
+    def has_export_permission(self, request) -> bool:
+        """Exports carry personal data: press officers only (see press.permissions)."""
+        return request.user.has_perm("contacts.export_journalist")
+
+    @admin.action(description=gettext_lazy("Export selected to xlsx"), permissions=["export"])
     def export_selected(self, request, queryset):
         return journalists_export_response(queryset=queryset, filename=_export_filename())
 
@@ -412,7 +416,7 @@ class JournalistAdmin(OfficeAdmin):
 
     def export_view(self, request):
         """The journalists the change list shows now: its search and filters."""
-        if not self.has_view_permission(request):
+        if not self.has_export_permission(request):
             raise PermissionDenied
         try:
             changelist = self.get_changelist_instance(request)
@@ -521,7 +525,7 @@ class JournalistAdmin(OfficeAdmin):
     def personal_data_view(self, request, pk):
         """Everything held about one journalist, as one JSON file (subject access)."""
         journalist = get_object_or_404(Journalist.objects.select_related("outlet"), pk=pk)
-        if not self.has_view_permission(request, journalist):
+        if not self.has_export_permission(request):
             raise PermissionDenied
         data = journalist_export_personal_data(journalist=journalist)
         response = HttpResponse(
