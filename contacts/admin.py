@@ -598,7 +598,10 @@ class ContactImportAdmin(OfficeAdmin):
 
 @admin.register(Suppression)
 class SuppressionAdmin(OfficeAdmin):
-    """Hashes written by erasures: looked up, never typed in or changed."""
+    """Hashes written by erasures, bounces and unsubscriptions: looked up, never typed
+    in, changed or deleted, by anyone (superusers included). Deleting one would make an
+    erased or unsubscribed address mailable again at the next import; a journalist's
+    own confirmed subscription is the only way back."""
 
     list_display = ["email_hash", "reason", "created_at"]
     list_filter = ["reason"]
@@ -608,6 +611,9 @@ class SuppressionAdmin(OfficeAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     def get_search_results(self, request, queryset, search_term):
