@@ -375,7 +375,11 @@ class JournalistAdmin(OfficeAdmin):
             ),
         )
 
-    @admin.action(description=gettext_lazy("Export selected to xlsx"), permissions=["view"])
+    def has_export_permission(self, request) -> bool:
+        """Exports carry personal data: press officers only (see press.permissions)."""
+        return request.user.has_perm("contacts.export_journalist")
+
+    @admin.action(description=gettext_lazy("Export selected to xlsx"), permissions=["export"])
     def export_selected(self, request, queryset):
         return journalists_export_response(queryset=queryset, filename=_export_filename())
 
@@ -412,7 +416,7 @@ class JournalistAdmin(OfficeAdmin):
 
     def export_view(self, request):
         """The journalists the change list shows now: its search and filters."""
-        if not self.has_view_permission(request):
+        if not self.has_export_permission(request):
             raise PermissionDenied
         try:
             changelist = self.get_changelist_instance(request)
@@ -521,7 +525,7 @@ class JournalistAdmin(OfficeAdmin):
     def personal_data_view(self, request, pk):
         """Everything held about one journalist, as one JSON file (subject access)."""
         journalist = get_object_or_404(Journalist.objects.select_related("outlet"), pk=pk)
-        if not self.has_view_permission(request, journalist):
+        if not self.has_export_permission(request):
             raise PermissionDenied
         data = journalist_export_personal_data(journalist=journalist)
         response = HttpResponse(
@@ -594,7 +598,10 @@ class ContactImportAdmin(OfficeAdmin):
 
 @admin.register(Suppression)
 class SuppressionAdmin(OfficeAdmin):
-    """Hashes written by erasures: looked up, never typed in or changed."""
+    """Hashes written by erasures, bounces and unsubscriptions: looked up, never typed
+    in, changed or deleted, by anyone (superusers included). Deleting one would make an
+    erased or unsubscribed address mailable again at the next import; a journalist's
+    own confirmed subscription is the only way back."""
 
     list_display = ["email_hash", "reason", "created_at"]
     list_filter = ["reason"]
@@ -604,6 +611,9 @@ class SuppressionAdmin(OfficeAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     def get_search_results(self, request, queryset, search_term):

@@ -124,6 +124,10 @@ class Journalist(models.Model):
         verbose_name = _("journalist")
         verbose_name_plural = _("journalists")
         ordering = ["last_name", "first_name"]
+        # Viewing the media file is not taking it away: exports are a permission of their own.
+        permissions = [
+            ("export_journalist", _("Can export journalists and their personal data")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),

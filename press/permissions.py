@@ -39,9 +39,15 @@ REVIEWER_READS: set[str] = {
     "badges.badge",
     "badges.badgeprint",
 }
-# Custom permissions (app_label.codename) by group, beyond the model sets.
+# Custom permissions (app_label.codename) by group, beyond the model sets. A viewer gets
+# only `view_*` permissions: identity documents (press cards, letters) and spreadsheets
+# of personal data are for press officers (who hold every permission) and reviewers.
 EXTRA_PERMISSIONS = {
-    ACCREDITATION_REVIEWER: {"badges.print_badge"},
+    ACCREDITATION_REVIEWER: {
+        "badges.print_badge",
+        "accreditation.open_identity_documents",
+        "accreditation.export_badgerequest",
+    },
     CHECKIN_DESK: {"events.check_in_badge"},
 }
 # The app whose post_migrate signal rebuilds the groups, once per migrate (Django sends

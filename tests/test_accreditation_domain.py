@@ -148,26 +148,55 @@ def test_submit_unknown_outlet_leaves_outlet_empty(event):
     assert badge_request.outlet is None
 
 
-def test_submit_again_through_own_invitation_updates_request(
+def test_submit_again_through_own_invitation_changes_nothing_and_mails_the_link(
     event, django_capture_on_commit_callbacks
 ):
     invitation = _invitation(event, "lea@lesoir.example")
     first, _outcome = _submit(event, invitation=invitation)
+    photo = first.photo.name
 
     with django_capture_on_commit_callbacks(execute=True):
         second, outcome = _submit(
             event,
             email="LEA@lesoir.example",
-            values=_values(phone="+32 2 555 00 00"),
-            files={},
+            values=_values(phone="+32 2 555 00 00", first_name="Mallory"),
             invitation=invitation,
         )
 
-    assert outcome == Submission.UPDATED
+    assert outcome == Submission.LINK_SENT
     assert second.pk == first.pk
-    assert BadgeRequest.objects.count() == 1
-    assert BadgeRequest.objects.get().phone == "+32 2 555 00 00"
-    assert mail.outbox[-1].subject.startswith("Votre demande d'accréditation a été mise à jour")
+    stored = BadgeRequest.objects.get()
+    assert (stored.phone, stored.first_name, stored.photo.name) == (
+        "+32 470 12 34 56",
+        "Léa",
+        photo,
+    )
+    assert [m.to for m in mail.outbox] == [["lea@lesoir.example"]]
+    assert mail.outbox[0].subject.startswith("Le lien privé vers votre demande d'accréditation")
+
+
+def test_submit_through_invitation_fills_address_and_phone_from_the_record(event):
+    journalist = JournalistFactory(email="noah@radio.example", phone="+3225550000")
+    invitation = _invitation(event, "noah@radio.example")
+    invitation.journalist = journalist
+    invitation.save()
+
+    badge_request, outcome = _submit(
+        event, email="", values=_values(phone=""), invitation=invitation
+    )
+
+    assert outcome == Submission.CREATED
+    assert (badge_request.email, badge_request.phone) == ("noah@radio.example", "+3225550000")
+    assert badge_request.invitation == invitation
+    assert badge_request.invitation_other_email is False
+
+
+def test_submit_without_address_or_invitation_is_refused(event):
+    with pytest.raises(AccreditationError) as refused:
+        _submit(event, email=" ")
+
+    assert refused.value.code == "no_email"
+    assert BadgeRequest.objects.count() == 0
 
 
 def test_submit_again_without_proof_of_address_changes_nothing(

@@ -128,7 +128,7 @@ def test_document_pdf_is_kept_under_a_safe_name():
     cleaned = document_clean(_upload(PDF_BYTES, "../../etc/card.exe"), name="press-card")
 
     assert cleaned.name == "press-card.pdf"
-    assert cleaned.read() == PDF_BYTES
+    assert cleaned.read().startswith(b"%PDF-")
 
 
 def test_document_image_is_accepted():

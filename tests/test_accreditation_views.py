@@ -99,10 +99,15 @@ def test_form_post_when_closed_creates_nothing(client, db):
     assert BadgeRequest.objects.count() == 0
 
 
-def test_form_is_prefilled_from_invitation(client, event):
+def test_invitation_page_shows_name_and_outlet_but_no_contact_details(client, event):
     outlet = OutletFactory(name="Radio Sambre", kind="radio", country="BE")
     journalist = JournalistFactory(
-        first_name="Noah", last_name="Peeters", email="noah@radio.example", outlet=outlet
+        first_name="Noah",
+        last_name="Peeters",
+        email="noah@radio.example",
+        phone="+32470998877",
+        country="BE",
+        outlet=outlet,
     )
     delivery = _invitation(event, journalist)
 
@@ -110,13 +115,43 @@ def test_form_is_prefilled_from_invitation(client, event):
 
     form = response.context["form"]
     assert form.initial["first_name"] == "Noah"
-    assert form.initial["email"] == "noah@radio.example"
     assert form.initial["outlet_name"] == "Radio Sambre"
     assert form.initial["outlet_kind"] == "radio"
-    assert 'value="Peeters"' in response.content.decode()
+    assert "email" not in form.initial and "phone" not in form.initial
+    body = response.content.decode()
+    assert 'value="Peeters"' in body
+    assert "noah@radio.example" not in body
+    assert "470998877" not in body and "470 99 88 77" not in body
+    assert "n•••@radio.example" in body
     delivery.refresh_from_db()
     assert delivery.state == "clicked"
     assert delivery.clicked_at is not None
+
+
+def test_invitation_submitted_without_contact_details_takes_them_from_the_record(client, event):
+    journalist = JournalistFactory(email="noah@radio.example", phone="+32470998877")
+    delivery = _invitation(event, journalist)
+
+    response = client.post(
+        f"{FORM_URL}?invitation={delivery.token}", _post_data(event, email="", phone="")
+    )
+
+    assert response.status_code == 302
+    badge_request = BadgeRequest.objects.get()
+    assert (badge_request.email, badge_request.phone) == ("noah@radio.example", "+32470998877")
+    assert badge_request.invitation == delivery
+
+
+def test_invitation_token_does_not_unsubscribe(client, event):
+    journalist = JournalistFactory()
+    delivery = _invitation(event, journalist)
+
+    response = client.post(f"/fr/mailings/unsubscribe/{delivery.token}/")
+
+    assert response.status_code == 404
+    journalist.refresh_from_db()
+    assert not journalist.is_suppressed
+    assert delivery.token != delivery.unsubscribe_token
 
 
 def test_form_with_unknown_invitation_still_works(client, event):
@@ -275,15 +310,36 @@ def test_full_field_visit_cannot_be_chosen(client, event):
     assert "(complet)" in response.content.decode()
 
 
-def test_second_submission_through_own_invitation_updates_and_says_so(client, event):
+def test_forwarded_invitation_cannot_change_the_pending_request(
+    client, event, django_capture_on_commit_callbacks
+):
     delivery = _invitation(event, JournalistFactory(email="lea@lesoir.example"))
     url = f"{FORM_URL}?invitation={delivery.token}"
     client.post(url, _post_data(event))
+    before = BadgeRequest.objects.get()
+    mail.outbox.clear()
 
-    response = client.post(url, _post_data(event, phone="+32 2 000 00 00"), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            _post_data(
+                event,
+                email="",
+                phone="+32 2 000 00 00",
+                first_name="Mallory",
+                photo=SimpleUploadedFile("other.jpg", image_bytes(700, 900)),
+            ),
+            follow=True,
+        )
 
-    assert BadgeRequest.objects.get().phone == "+32 2 000 00 00"
-    assert "Votre demande a été mise à jour" in response.content.decode()
+    after = BadgeRequest.objects.get()
+    assert (after.phone, after.first_name, after.photo.name) == (
+        before.phone,
+        "Léa",
+        before.photo.name,
+    )
+    assert "Vérifiez votre boîte de réception" in response.content.decode()
+    assert [m.to for m in mail.outbox] == [["lea@lesoir.example"]]
 
 
 def test_second_submission_by_anyone_else_changes_nothing_and_mails_the_owner(

@@ -583,6 +583,46 @@ def test_suppression_list_is_searched_by_address_and_read_only(officer_client):
     assert officer_client.get("/admin/contacts/suppression/add/").status_code == 403
 
 
+def test_suppression_cannot_be_deleted_by_a_press_officer(officer_client):
+    journalist = JournalistFactory(email="gone@media.example")
+    officer_client.post(f"/admin/contacts/journalist/{journalist.pk}/erase/")
+    suppression = Suppression.objects.get()
+
+    single = officer_client.post(
+        f"/admin/contacts/suppression/{suppression.pk}/delete/", {"post": "yes"}
+    )
+    bulk = officer_client.post(
+        "/admin/contacts/suppression/",
+        {"action": "delete_selected", "_selected_action": [suppression.pk], "post": "yes"},
+    )
+    listing = officer_client.get("/admin/contacts/suppression/")
+
+    assert single.status_code == 403
+    assert bulk.status_code in (200, 302)
+    assert "delete_selected" not in listing.content.decode()
+    assert Suppression.objects.filter(pk=suppression.pk).exists()
+
+
+def test_suppression_cannot_be_changed_even_by_a_superuser(client, db):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    journalist = JournalistFactory(email="gone@media.example")
+    client.post(f"/admin/contacts/journalist/{journalist.pk}/erase/")
+    suppression = Suppression.objects.get()
+    digest = suppression.email_hash
+
+    change = client.post(
+        f"/admin/contacts/suppression/{suppression.pk}/change/",
+        {"email_hash": "0" * len(digest), "reason": suppression.reason},
+    )
+    delete = client.post(f"/admin/contacts/suppression/{suppression.pk}/delete/", {"post": "yes"})
+
+    assert change.status_code == 403
+    assert delete.status_code == 403
+    assert Suppression.objects.get().email_hash == digest
+
+
 def test_import_page_refuses_two_lists_at_once(officer_client):
     contact_list = ContactListFactory()
 

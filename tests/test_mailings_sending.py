@@ -127,10 +127,10 @@ def test_mailing_send_sets_one_click_unsubscribe_headers(event):
     mailing_send(mailing=mailing)
 
     delivery = mailing.deliveries.get()
-    url = f"http://127.0.0.1:8000/fr/mailings/unsubscribe/{delivery.token}/"
+    url = f"http://127.0.0.1:8000/fr/mailings/unsubscribe/{delivery.unsubscribe_token}/"
     (message,) = mail.outbox
     assert message.extra_headers["List-Unsubscribe"] == (
-        f"<{url}>, <mailto:presse@event.example?subject=unsubscribe%20{delivery.token}>"
+        f"<{url}>, <mailto:presse@event.example?subject=unsubscribe%20{delivery.unsubscribe_token}>"
     )
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message.reply_to == ["presse@event.example"]
@@ -139,6 +139,9 @@ def test_mailing_send_sets_one_click_unsubscribe_headers(event):
     assert f'href="{url}"' in message.alternatives[0].content
     assert delivery.message_id == "0"
     assert len(delivery.token) == 32
+    assert len(delivery.unsubscribe_token) == 32
+    assert delivery.unsubscribe_token != delivery.token
+    assert delivery.token not in message.body
 
 
 def test_mailing_send_keeps_the_unsubscribe_header_a_plain_url_over_smtp(event):
@@ -147,7 +150,7 @@ def test_mailing_send_keeps_the_unsubscribe_header_a_plain_url_over_smtp(event):
 
     mailing_send(mailing=mailing)
 
-    token = mailing.deliveries.get().token
+    token = mailing.deliveries.get().unsubscribe_token
     (message,) = mail.outbox
     raw = message.message().as_bytes().decode()
     assert (
@@ -445,6 +448,8 @@ def test_invitation_carries_a_personal_accreditation_link(event):
         link = f"http://127.0.0.1:8000{prefix}accreditation/?invitation={delivery.token}"
         assert link in message.body
         assert f'href="{link}"' in message.alternatives[0].content
+        assert f"/unsubscribe/{delivery.unsubscribe_token}/" in message.body
+        assert f"/unsubscribe/{delivery.token}/" not in message.body
     assert {m.subject for m in mail.outbox} == {"Invitation presse", "Press invitation"}
 
 

@@ -16,7 +16,7 @@ def delivery(event):
 
 
 def test_unsubscribe_page_asks_to_confirm_in_the_link_language(client, delivery):
-    response = client.get(f"/en/mailings/unsubscribe/{delivery.token}/")
+    response = client.get(f"/en/mailings/unsubscribe/{delivery.unsubscribe_token}/")
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -28,7 +28,7 @@ def test_unsubscribe_page_asks_to_confirm_in_the_link_language(client, delivery)
 
 
 def test_unsubscribe_confirm_button_suppresses_the_journalist(client, delivery):
-    response = client.post(f"/en/mailings/unsubscribe/{delivery.token}/")
+    response = client.post(f"/en/mailings/unsubscribe/{delivery.unsubscribe_token}/")
 
     assert response.status_code == 200
     assert "lea@media.example will no longer receive our press mailings." in (
@@ -47,7 +47,7 @@ def test_unsubscribe_one_click_post_needs_no_csrf_token(delivery):
     client = Client(enforce_csrf_checks=True)
 
     response = client.post(
-        f"/fr/mailings/unsubscribe/{delivery.token}/",
+        f"/fr/mailings/unsubscribe/{delivery.unsubscribe_token}/",
         data="List-Unsubscribe=One-Click",
         content_type="application/x-www-form-urlencoded",
     )
@@ -58,12 +58,12 @@ def test_unsubscribe_one_click_post_needs_no_csrf_token(delivery):
 
 
 def test_unsubscribe_twice_keeps_the_first_time(client, delivery):
-    client.post(f"/en/mailings/unsubscribe/{delivery.token}/")
+    client.post(f"/en/mailings/unsubscribe/{delivery.unsubscribe_token}/")
     delivery.refresh_from_db()
     first = delivery.unsubscribed_at
 
-    response = client.get(f"/en/mailings/unsubscribe/{delivery.token}/")
-    client.post(f"/en/mailings/unsubscribe/{delivery.token}/")
+    response = client.get(f"/en/mailings/unsubscribe/{delivery.unsubscribe_token}/")
+    client.post(f"/en/mailings/unsubscribe/{delivery.unsubscribe_token}/")
 
     assert "lea@media.example is already unsubscribed" in response.content.decode()
     delivery.refresh_from_db()
@@ -71,7 +71,9 @@ def test_unsubscribe_twice_keeps_the_first_time(client, delivery):
 
 
 def test_unsubscribe_with_a_guessed_token_changes_nothing(client, delivery):
-    guessed = delivery.token[:-1] + ("A" if delivery.token[-1] != "A" else "B")
+    guessed = delivery.unsubscribe_token[:-1] + (
+        "A" if delivery.unsubscribe_token[-1] != "A" else "B"
+    )
 
     response = client.post(f"/en/mailings/unsubscribe/{guessed}/")
 
@@ -93,21 +95,21 @@ def test_unsubscribe_with_an_unknown_link_explains_in_the_link_language(client, 
 def test_unsubscribe_token_only_reaches_its_own_journalist(client, delivery, event):
     other = DeliveryFactory(mailing=delivery.mailing)
 
-    client.post(f"/en/mailings/unsubscribe/{delivery.token}/")
+    client.post(f"/en/mailings/unsubscribe/{delivery.unsubscribe_token}/")
 
     other.journalist.refresh_from_db()
     assert other.journalist.suppressed_at is None
-    assert other.token != delivery.token
+    assert other.unsubscribe_token != delivery.unsubscribe_token
 
 
 def test_unsubscribe_refuses_other_methods(client, delivery):
-    response = client.put(f"/en/mailings/unsubscribe/{delivery.token}/")
+    response = client.put(f"/en/mailings/unsubscribe/{delivery.unsubscribe_token}/")
 
     assert response.status_code == 405
 
 
 def test_unsubscribe_page_speaks_french_on_a_french_link(client, delivery):
-    response = client.get(f"/fr/mailings/unsubscribe/{delivery.token}/")
+    response = client.get(f"/fr/mailings/unsubscribe/{delivery.unsubscribe_token}/")
 
     html = response.content.decode()
     assert '<html lang="fr">' in html

@@ -32,6 +32,7 @@ from press.accreditation.models import (
     BadgeRequestTransition,
     FieldVisit,
 )
+from press.accreditation.privacy import IDENTITY_DOCUMENTS, document_may_open
 from press.accreditation.selectors import (
     outlet_limit_reached,
     with_field_visit_occupancy,
@@ -278,6 +279,7 @@ class BadgeRequestAdmin(OfficeAdmin):
         "state",
         "flags",
         "documents_preview",
+        "photo_preview",
         "first_name",
         "last_name",
         "email",
@@ -425,6 +427,31 @@ class BadgeRequestAdmin(OfficeAdmin):
             return "—"
         return format_html_join(" ", '<span class="badge-flag">⚑ {}</span>', ((f,) for f in found))
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if document_may_open(user=request.user, kind=IDENTITY_DOCUMENTS[0]):
+            return fieldsets
+        # A viewer sees the photo, never the press card or the letter.
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        "photo_preview" if field == "documents_preview" else field
+                        for field in options["fields"]
+                    ],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description=_("photo"))
+    def photo_preview(self, obj):
+        if not obj.photo:
+            return _("No document held.")
+        return format_html('<img src="{}" alt="" class="badge-document">', file_url(obj, "photo"))
+
     @admin.display(description=_("documents"))
     def documents_preview(self, obj):
         labels = {"photo": _("photo"), "press_card": _("press card"), "letter": _("letter")}
@@ -461,7 +488,11 @@ class BadgeRequestAdmin(OfficeAdmin):
     def reject_selected(self, request, queryset):
         _decide(request, queryset, "reject")
 
-    @admin.action(description=_("Export selected requests (xlsx)"), permissions=["view"])
+    def has_export_permission(self, request) -> bool:
+        """Spreadsheets of requests are personal data: press officers and reviewers."""
+        return request.user.has_perm("accreditation.export_badgerequest")
+
+    @admin.action(description=_("Export selected requests (xlsx)"), permissions=["export"])
     def export_selected(self, request, queryset):
         requests = accreditation_queryset(states=()).filter(pk__in=queryset.values("pk"))
         return _xlsx(requests)
@@ -508,7 +539,7 @@ class BadgeRequestAdmin(OfficeAdmin):
         return HttpResponseRedirect(reverse("admin:accreditation_badgerequest_change", args=[pk]))
 
     def export_view(self, request):
-        if not self.has_view_permission(request):
+        if not self.has_export_permission(request):
             raise PermissionDenied
         return _xlsx(accreditation_queryset(event=current_event()))
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from contacts.enums import OutletKind
+from press.accreditation.invitations import email_masked
 from press.accreditation.models import BadgeRole, Equipment, FieldVisit
 from press.accreditation.requests import REQUEST_FIELDS
 from press.accreditation.selectors import field_visits_full
@@ -106,10 +107,24 @@ class BadgeRequestForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, event, badge_request=None, **kwargs):
+    def __init__(self, *args, event, badge_request=None, invitation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
         self.badge_request = badge_request
+        if invitation is not None:
+            # An invitation link may have been forwarded: the page shows no contact
+            # details; left empty, they come from the record when the form is sent.
+            self.fields["email"].required = False
+            self.fields["email"].help_text = _(
+                "Leave empty to use the address this invitation was sent to (%(email)s), "
+                "or give another one."
+            ) % {"email": email_masked(invitation.email)}
+            journalist = invitation.journalist
+            if journalist is not None and journalist.phone:
+                self.fields["phone"].required = False
+                self.fields["phone"].help_text = _(
+                    "Leave empty to keep the number we have for you."
+                )
         self.fields["days"].choices = [
             (day.isoformat(), formats.date_format(day, "l j F Y")) for day in event.days
         ]
@@ -220,17 +235,13 @@ def initial_from_request(badge_request) -> dict:
 
 
 def initial_from_invitation(delivery) -> dict:
-    """What the office knows about an invited journalist, to pre-fill the form."""
+    """What the form may show of an invited journalist: their name and outlet, nothing
+    that would let whoever holds a forwarded link reach them (address, phone)."""
     journalist = delivery.journalist
-    initial = {"email": delivery.email}
+    initial: dict = {}
     if journalist is None:
         return initial
-    initial.update(
-        first_name=journalist.first_name,
-        last_name=journalist.last_name,
-        phone=journalist.phone,
-        nationality=journalist.country.code or "",
-    )
+    initial.update(first_name=journalist.first_name, last_name=journalist.last_name)
     if journalist.outlet_id:
         outlet = journalist.outlet
         initial.update(

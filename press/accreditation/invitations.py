@@ -31,6 +31,14 @@ def invitation_find(*, token: str, event: Event) -> Delivery | None:
     )
 
 
+def email_masked(email: str) -> str:
+    """An address shown without giving it away: "c•••@lesoir.be"."""
+    local, at, domain = email.strip().partition("@")
+    if not at:
+        return "•••"
+    return f"{local[:1]}•••@{domain}"
+
+
 def invitation_followed(*, delivery: Delivery) -> None:
     """The journalist opened the form through their invitation link: the delivery counts
     as clicked even when the provider does not track clicks. Repeating it is harmless."""

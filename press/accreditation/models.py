@@ -174,6 +174,11 @@ class BadgeRequest(models.Model):
         verbose_name = _("badge request")
         verbose_name_plural = _("badge requests")
         ordering = ["-submitted_at", "-pk"]
+        # Beyond viewing requests: their identity documents, and spreadsheets of them.
+        permissions = [
+            ("open_identity_documents", _("Can open press cards and letters of assignment")),
+            ("export_badgerequest", _("Can export badge requests")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 "event", Lower("email"), name="badge_request_one_per_email_per_event"

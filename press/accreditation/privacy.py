@@ -2,7 +2,7 @@
 erasure, and the accreditation section of a subject access export."""
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -11,11 +11,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import Journalist
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 from press.accreditation.errors import AccreditationError
 from press.accreditation.models import BadgeRequest
 from press.events.models import Event
 
 IDENTITY_DOCUMENTS = ("press_card", "letter")
+IDENTITY_DOCUMENTS_PERMISSION = "accreditation.open_identity_documents"
+
+
+def document_may_open(*, user: "User | AnonymousUser", kind: str) -> bool:
+    """May this staff member open a request's `kind` of file? Anyone who may view badge
+    requests sees the photo (it is printed on the badge); press cards and letters need
+    the identity documents permission (press officers and reviewers, not viewers)."""
+    if not (user.is_active and user.is_staff and user.has_perm("accreditation.view_badgerequest")):
+        return False
+    if kind in IDENTITY_DOCUMENTS:
+        return user.has_perm(IDENTITY_DOCUMENTS_PERMISSION)
+    return True
 
 
 def purge_due_on(event: Event) -> dt.date:

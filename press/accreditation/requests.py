@@ -49,11 +49,8 @@ class Submission:
     """What became of a submitted form (badge_request_submit's second value)."""
 
     CREATED = "created"
-    # The pending request was changed: the form came through the invitation link that
-    # was sent to the request's own address.
-    UPDATED = "updated"
-    # A request with this address is pending and the sender did not prove they own the
-    # address: nothing changed, its owner was mailed their status link instead.
+    # A request with this address is pending: nothing changed, its owner was mailed
+    # their status link instead (only that link changes a request).
     LINK_SENT = "link_sent"
 
 
@@ -95,21 +92,29 @@ def badge_request_submit(
     """Record a request from the public form; returns (request, Submission.*).
 
     `values` holds the form's fields (REQUEST_FIELDS), `files` the checked uploads by
-    field name. One request per email per event: while the first is still submitted,
-    a second submission updates it only when it comes through the invitation link sent
-    to that very address (UPDATED, "updated" email); from anyone else it changes
-    nothing and mails the request's owner their status link, where they can make
-    changes (LINK_SENT, at most once an hour) — knowing an address is not enough to
-    rewrite someone's request. After a decision it is refused (code
-    "already_decided"), and outside the accreditation window too ("closed"). A new
-    request is linked to the journalist record (created if new, in the form's
-    language) and gets the confirmation email (CREATED). Emails are queued after
-    commit."""
+    field name. Through an invitation, an empty `email` means the address the
+    invitation went to and an empty phone the number on the journalist's record: the
+    invitation page never shows them, since its link may have been forwarded.
+
+    One request per email per event: a second submission never changes the first,
+    whoever sends it and through whatever link; only the request's private status
+    link does (badge_request_update). While the first is still submitted, the second
+    mails its owner that link (LINK_SENT, at most once an hour) and changes nothing.
+    After a decision it is refused (code "already_decided"), and outside the
+    accreditation window too ("closed"); an empty address without an invitation is
+    refused ("no_email"). A new request is linked to the journalist record (created if
+    new, in the form's language) and gets the confirmation email (CREATED). Emails are
+    queued after commit."""
     if not event.accreditation_is_open():
         raise AccreditationError("closed", _("Accreditation is closed."))
+    if invitation is not None and invitation.mailing.event_id != event.pk:
+        invitation = None
+    email, values = _contact_from_invitation(invitation, email=email.strip(), values=values)
+    if not email:
+        raise AccreditationError("no_email", _("Give the email address to write to you at."))
     arguments: dict[str, Any] = {
         "event": event,
-        "email": email.strip(),
+        "email": email,
         "values": values,
         "files": files,
         "field_visits": field_visits,
@@ -149,11 +154,6 @@ def _submit_once(
                     "the page whose link was in the confirmation email."
                 ),
             )
-        if existing and _invited_at(invitation, event=event, email=email):
-            existing.language = language
-            _apply(existing, values=values, files=files, field_visits=field_visits)
-            badge_request_notify(badge_request=existing, template=RECEIVED, variant="updated")
-            return existing, Submission.UPDATED
         if existing:
             # At most one such email an hour, so the form cannot be used to flood
             # someone's mailbox from many connections.
@@ -197,6 +197,20 @@ def badge_request_update(
             )
         _apply(locked, values=values, files=files, field_visits=field_visits)
     return locked
+
+
+def _contact_from_invitation(
+    invitation: Delivery | None, *, email: str, values: dict[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    """The address and phone left empty on an invitation's form, from the record."""
+    if invitation is None:
+        return email, values
+    if not email:
+        email = invitation.email.strip()
+    journalist = invitation.journalist
+    if not values.get("phone") and journalist is not None and journalist.phone:
+        values = {**values, "phone": journalist.phone}
+    return email, values
 
 
 def _invited_at(invitation: Delivery | None, *, event: Event, email: str) -> bool:

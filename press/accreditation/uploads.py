@@ -3,8 +3,10 @@
 A photo must be a real JPEG or PNG of at least 400×500 pixels, at most 10 MB and
 40 megapixels; its size is read from the header, so a decompression bomb is refused
 without being decoded. Accepted photos are re-encoded, which drops EXIF metadata (GPS
-position, camera). A press card or letter is a PDF, JPEG or PNG of at most 10 MB.
-Every refusal is a ValidationError with a translatable message and a code.
+position, camera). A press card or letter is a PDF, JPEG or PNG of at most 10 MB;
+images are re-encoded the same way, and PDFs are rewritten without their active
+content (scripts, automatic actions, embedded files, forms). Every refusal is a
+ValidationError with a translatable message and a code.
 """
 
 from django.core.exceptions import ValidationError
@@ -17,6 +19,7 @@ from press.core.uploads import (
     file_is_pdf,
     image_open_checked,
     image_without_metadata,
+    pdf_without_active_content,
 )
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -67,14 +70,16 @@ def photo_clean(file) -> ContentFile:
 
 
 def document_clean(file, *, name: str) -> ContentFile:
-    """A press card or letter of assignment: a PDF, JPEG or PNG by content, ≤ 10 MB.
+    """A press card or letter of assignment: a PDF, JPEG or PNG by content, ≤ 10 MB,
+    stored as `<name>.<pdf|jpg|png>` whatever the sender called it.
 
-    Images are checked for size (40 megapixels) and decoded; the stored file is named
-    `<name>.<pdf|jpg|png>` whatever the sender called it."""
+    Images are checked for size (40 megapixels) and re-encoded without their metadata
+    (a phone's photo of a card carries where it was taken). PDFs are rewritten without
+    scripts, automatic actions, embedded files or forms; a damaged or password-protected
+    PDF is refused."""
     file_check_size(file, max_bytes=MAX_BYTES)
     if file_is_pdf(file):
-        file.seek(0)
-        return ContentFile(file.read(), name=f"{name}.pdf")
+        return ContentFile(pdf_without_active_content(file), name=f"{name}.pdf")
     try:
         image = _decode(file)
     except ValidationError as error:
@@ -83,6 +88,6 @@ def document_clean(file, *, name: str) -> ContentFile:
                 _("This file is not a PDF, JPEG or PNG document."), code="bad_document"
             ) from error
         raise
-    extension = PHOTO_FORMATS[image.format]
-    file.seek(0)
-    return ContentFile(file.read(), name=f"{name}.{extension}")
+    source_format = image.format
+    clean = image_without_metadata(image, format=source_format)
+    return ContentFile(clean, name=f"{name}.{PHOTO_FORMATS[source_format]}")

@@ -23,6 +23,7 @@ from press.accreditation.forms import (
 )
 from press.accreditation.invitations import invitation_find, invitation_followed
 from press.accreditation.models import BadgeRequest, BadgeRequestState
+from press.accreditation.privacy import document_may_open
 from press.accreditation.requests import (
     PRIVACY_NOTICE_VERSION,
     Submission,
@@ -62,7 +63,7 @@ def request_form(request):
     if request.method == "POST":
         if _rate_limited(request):
             return render(request, "accreditation/too_many.html", {"event": event}, status=429)
-        form = BadgeRequestForm(request.POST, request.FILES, event=event)
+        form = BadgeRequestForm(request.POST, request.FILES, event=event, invitation=invitation)
         if form.is_valid():
             try:
                 _badge_request, outcome = badge_request_submit(
@@ -86,7 +87,7 @@ def request_form(request):
         if invitation:
             invitation_followed(delivery=invitation)
             initial = initial_from_invitation(invitation)
-        form = BadgeRequestForm(initial=initial, event=event)
+        form = BadgeRequestForm(initial=initial, event=event, invitation=invitation)
     return render(
         request,
         "accreditation/request.html",
@@ -107,7 +108,6 @@ def submitted(request):
         "accreditation/submitted.html",
         {
             "event": current_event(),
-            "updated": outcome == Submission.UPDATED,
             "link_sent": outcome == Submission.LINK_SENT,
         },
     )
@@ -189,19 +189,27 @@ def withdraw(request, token):
 
 @login_required
 def private_file(request, pk, kind):
-    """A badge request's photo, press card or letter, for staff allowed to see requests."""
-    if not request.user.is_staff or not request.user.has_perm("accreditation.view_badgerequest"):
-        raise PermissionDenied
+    """A badge request's photo, press card or letter, for staff allowed to open it
+    (press.accreditation.privacy.document_may_open: viewers see photos only).
+
+    Only photos open in the browser: they were re-encoded from their pixels when
+    received. Press cards and letters always download (those stored before they were
+    re-encoded cannot be told apart), and every file comes with nosniff and a sandbox
+    policy, so nothing in it runs with the back office's rights."""
     if kind not in DOCUMENT_LABELS:
         raise Http404
+    if not document_may_open(user=request.user, kind=kind):
+        raise PermissionDenied
     badge_request = get_object_or_404(BadgeRequest, pk=pk)
     file = getattr(badge_request, kind)
     if not file or not file.storage.exists(file.name):
         raise Http404
     content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
     response = FileResponse(file.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{kind}{_suffix(file.name)}"'
+    disposition = "inline" if kind == "photo" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{kind}{_suffix(file.name)}"'
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -6,7 +6,9 @@ used by release attachments and badge-request uploads alike.
 - `image_open_checked(file, formats=, max_pixels=)`: a real image of an allowed format,
   its pixel count read from the header and refused before decoding (decompression bombs);
 - `image_without_metadata(image, format=)`: re-encoded pixels only, EXIF and GPS dropped;
-- `image_thumbnail(file, width=)`: a small JPEG for lists.
+- `image_thumbnail(file, width=)`: a small JPEG for lists;
+- `pdf_without_active_content(file)`: a PDF rewritten without scripts, automatic
+  actions, launch actions, embedded files or form scripts.
 
 Each check raises ValidationError with a translatable message and a code; none of them
 trusts the file name or the browser's content type.
@@ -15,6 +17,7 @@ trusts the file name or the browser's content type.
 import warnings
 from io import BytesIO
 
+import pikepdf
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
@@ -204,3 +207,80 @@ def image_thumbnail(file: File, *, width: int = 480) -> ContentFile:
         image.save(out, "JPEG", quality=82, optimize=True)
     file.seek(0)
     return ContentFile(out.getvalue())
+
+
+# Keys of a PDF's catalogue, pages, annotations and form fields that make it do things
+# when opened or clicked rather than only be displayed.
+PDF_ACTION_KEYS = ("/OpenAction", "/AA")
+PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/ResetForm"}
+PDF_ACTIVE_ANNOTATIONS = {"/FileAttachment", "/RichMedia", "/Movie", "/Sound", "/Screen"}
+
+
+def _pdf_strip_actions(obj: pikepdf.Object) -> None:
+    for key in PDF_ACTION_KEYS:
+        if key in obj:
+            del obj[key]
+    action = obj.get("/A")
+    if isinstance(action, pikepdf.Dictionary) and action.get("/S") in PDF_ACTIVE_ACTIONS:
+        del obj["/A"]
+
+
+def pdf_without_active_content(file: File) -> bytes:
+    """`file` (a PDF) saved again without what would run or unpack in a reader: the
+    document's and pages' automatic actions (/OpenAction, /AA), JavaScript, launch,
+    import and submit actions, embedded files and attachment or media annotations,
+    interactive forms (their fields and any XFA scripts). Pages and text are kept.
+
+    Refuses (ValidationError): a file that does not open as a PDF ("broken_pdf") and a
+    password-protected one, which cannot be checked ("encrypted_pdf")."""
+    file.seek(0)
+    try:
+        pdf = pikepdf.open(BytesIO(file.read()))
+    except pikepdf.PasswordError as error:
+        raise ValidationError(
+            _("This PDF is protected by a password; send it without the protection."),
+            code="encrypted_pdf",
+        ) from error
+    except (pikepdf.PdfError, ValueError, OSError) as error:
+        raise ValidationError(
+            _("This PDF is damaged and cannot be read."), code="broken_pdf"
+        ) from error
+    finally:
+        file.seek(0)
+    with pdf:
+        try:
+            root = pdf.Root
+            _pdf_strip_actions(root)
+            names = root.get("/Names")
+            if isinstance(names, pikepdf.Dictionary):
+                for tree in ("/JavaScript", "/EmbeddedFiles"):
+                    if tree in names:
+                        del names[tree]
+            for key in ("/AcroForm", "/Collection"):
+                if key in root:
+                    del root[key]
+            for page in pdf.pages:
+                _pdf_strip_actions(page.obj)
+                annotations = page.obj.get("/Annots")
+                if not isinstance(annotations, pikepdf.Array):
+                    continue
+                kept = pikepdf.Array()
+                for annotation in annotations:
+                    if not isinstance(annotation, pikepdf.Dictionary):
+                        continue
+                    if annotation.get("/Subtype") in PDF_ACTIVE_ANNOTATIONS:
+                        continue
+                    if annotation.get("/Subtype") == "/Widget":
+                        # A form field: the form itself is gone with /AcroForm.
+                        continue
+                    _pdf_strip_actions(annotation)
+                    kept.append(annotation)
+                page.obj["/Annots"] = kept
+            out = BytesIO()
+            pdf.remove_unreferenced_resources()
+            pdf.save(out)
+        except (pikepdf.PdfError, ValueError, KeyError, TypeError) as error:
+            raise ValidationError(
+                _("This PDF is damaged and cannot be read."), code="broken_pdf"
+            ) from error
+    return out.getvalue()

@@ -11,7 +11,8 @@ from press.mailings.enums import DeliveryState, MailingKind, MailingState
 
 
 def delivery_token() -> str:
-    """192 random bits: the unsubscribe link and, for invitations, the personal link."""
+    """192 random bits: a delivery's personal link (for invitations, the link to the
+    request form) or its unsubscribe link, each with a token of its own."""
     return secrets.token_urlsafe(24)
 
 
@@ -124,8 +125,18 @@ class Delivery(models.Model):
     name = models.CharField(_("name"), max_length=200, blank=True)
     language = models.CharField(_("language"), max_length=8)
     outlet_kind = models.CharField(_("outlet kind"), max_length=20, choices=OutletKind, blank=True)
+    # Two tokens for two powers: `token` only says which invitation a form comes from
+    # (a forwarded invitation must not unsubscribe anyone); `unsubscribe_token` is
+    # the unsubscribe link's and nothing else's.
     token = models.CharField(
         _("token"), max_length=64, unique=True, default=delivery_token, editable=False
+    )
+    unsubscribe_token = models.CharField(
+        _("unsubscribe token"),
+        max_length=64,
+        unique=True,
+        default=delivery_token,
+        editable=False,
     )
     state = models.CharField(
         _("state"), max_length=16, choices=DeliveryState, default=DeliveryState.PENDING

@@ -219,10 +219,12 @@ def language_pack(*, mailing: Mailing, language: str) -> LanguagePack:
     )
 
 
-def _personal_values(pack: LanguagePack, *, name: str, token: str) -> dict[str, str]:
+def _personal_values(
+    pack: LanguagePack, *, name: str, token: str, unsubscribe_token: str
+) -> dict[str, str]:
     return {
         "greeting": pack.greeting_named % {"name": name} if name else pack.greeting_anonymous,
-        "unsubscribe_url": pack.unsubscribe_url.replace(TOKEN_PLACEHOLDER, token),
+        "unsubscribe_url": pack.unsubscribe_url.replace(TOKEN_PLACEHOLDER, unsubscribe_token),
         "invitation_url": pack.invitation_url + token if pack.invitation_url else "",
     }
 
@@ -234,10 +236,13 @@ def personal_message(
     to: str,
     name: str,
     token: str,
+    unsubscribe_token: str,
     subject: str | None = None,
     delivery_id: int | None = None,
 ) -> AnymailMessage:
-    values = _personal_values(pack, name=name, token=token)
+    """The email of one recipient: `token` goes into the invitation link (if any),
+    `unsubscribe_token` into the unsubscribe link and headers."""
+    values = _personal_values(pack, name=name, token=token, unsubscribe_token=unsubscribe_token)
     # The delivery id travels with the message and comes back in the provider's events
     # (anymail `metadata`): an event that arrives before the batch stored its message
     # ids still finds its delivery (see press.mailings.tracking.delivery_track).
@@ -254,7 +259,8 @@ def personal_message(
         reply_to=[reply],
         headers={
             "List-Unsubscribe": (
-                f"<{values['unsubscribe_url']}>, <mailto:{reply}?subject=unsubscribe%20{token}>"
+                f"<{values['unsubscribe_url']}>, "
+                f"<mailto:{reply}?subject=unsubscribe%20{unsubscribe_token}>"
             ),
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
@@ -269,7 +275,7 @@ def mailing_preview(*, mailing: Mailing, language: str) -> RenderedEmail:
     pack = language_pack(mailing=mailing, language=language)
     with translation.override(language):
         name = gettext("Alex Martin")
-    values = _personal_values(pack, name=name, token="preview")
+    values = _personal_values(pack, name=name, token="preview", unsubscribe_token="preview")
     return RenderedEmail(
         subject=pack.compiled.subject,
         html=pack.compiled.html.render(values),
@@ -290,7 +296,13 @@ def mailing_send_test(*, mailing: Mailing, by: "User") -> list[str]:
         with translation.override(language):
             subject = gettext("[TEST] %(subject)s") % {"subject": pack.compiled.subject}
         message = personal_message(
-            mailing, pack, to=by.email, name=name, token="test", subject=subject
+            mailing,
+            pack,
+            to=by.email,
+            name=name,
+            token="test",
+            unsubscribe_token="test",
+            subject=subject,
         )
         mailers.default.send_messages([message])
     return languages

@@ -16,7 +16,9 @@ def unsubscribe(request, token):
     page's button or a mail client's one-click, unsubscribes. The page is in the
     language of the link, which is the journalist's."""
     delivery = (
-        Delivery.objects.select_related("journalist", "mailing__event").filter(token=token).first()
+        Delivery.objects.select_related("journalist", "mailing__event")
+        .filter(unsubscribe_token=token)
+        .first()
     )
     if delivery is None:
         # An old, cut or mistyped link: say so in the reader's language, change nothing.

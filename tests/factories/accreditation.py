@@ -4,6 +4,7 @@ import datetime as dt
 from io import BytesIO
 
 import factory
+import pikepdf
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
@@ -21,7 +22,17 @@ def image_bytes(width=400, height=500, *, fmt="JPEG", exif=None, color=(30, 90, 
     return out.getvalue()
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A real PDF of blank A4 pages, as a scanner would produce."""
+    pdf = pikepdf.new()
+    for _page in range(pages):
+        pdf.add_blank_page(page_size=(595, 842))
+    out = BytesIO()
+    pdf.save(out, static_id=True)
+    return out.getvalue()
+
+
+PDF_BYTES = pdf_bytes()
 
 
 class FieldVisitFactory(factory.django.DjangoModelFactory):
