@@ -23,6 +23,7 @@ from press.accreditation.export import (
     accreditation_queryset,
     accreditation_rows,
 )
+from press.accreditation.forms import ReviewDecisionForm
 from press.accreditation.invitations import invitation_reminder_create, invitation_states
 from press.accreditation.models import (
     AccreditationSettings,
@@ -31,8 +32,11 @@ from press.accreditation.models import (
     BadgeRequestState,
     BadgeRequestTransition,
     FieldVisit,
+    ReviewChecklist,
 )
+from press.accreditation.review import checklist_missing, checklist_values
 from press.accreditation.selectors import (
+    event_capacity,
     outlet_limit_reached,
     with_field_visit_occupancy,
     with_outlet_approved,
@@ -50,11 +54,20 @@ INVITATION_STATES = [
     ("requested", _("Request sent")),
 ]
 # Buttons on a request's page and bulk actions: action name → (target state, label).
+# An ellipsis says that a confirmation page follows.
 DECISIONS = {
     "approve": (State.APPROVED, _("Approve")),
-    "waitlist": (State.WAITLISTED, _("Waitlist")),
-    "reject": (State.REJECTED, _("Reject")),
-    "cancel": (State.CANCELLED, _("Cancel")),
+    "waitlist": (State.WAITLISTED, _("Put on the waiting list")),
+    "reject": (State.REJECTED, _("Reject…")),
+    "cancel": (State.CANCELLED, _("Cancel the accreditation…")),
+}
+# Decisions that are never taken without a confirmation page.
+CONFIRMED_DECISIONS = {"reject", "cancel"}
+CONFIRM_LABELS = {
+    "approve": _("Yes, approve"),
+    "waitlist": _("Yes, put on the waiting list"),
+    "reject": _("Yes, reject and tell the journalist"),
+    "cancel": _("Yes, cancel and tell the journalist"),
 }
 
 
@@ -62,17 +75,28 @@ def file_url(badge_request: BadgeRequest, kind: str) -> str:
     return reverse("badge_request_file", args=[badge_request.pk, kind])
 
 
+def checklist_initial(badge_request: BadgeRequest) -> dict:
+    """The decision form's checklist: the one stored, or the card number the journalist gave."""
+    values = checklist_values(ReviewChecklist.objects.filter(badge_request=badge_request).first())
+    if values is None:
+        return {"press_card_number": badge_request.press_card_number}
+    return dict(values)
+
+
 def _is_image(name: str) -> bool:
     return name.lower().endswith((".jpg", ".jpeg", ".png"))
 
 
-def _decide(request, badge_requests, action: str, note: str = "") -> None:
-    """Apply one decision to requests, one by one; each refusal is reported with its reason."""
+def _decide(request, badge_requests, action: str, note: str = "", checklist=None) -> int:
+    """Apply one decision to requests, one by one; each refusal is reported with its
+    reason. Returns how many were decided."""
     to_state, _label = DECISIONS[action]
     done = 0
     for badge_request in badge_requests:
         try:
-            ACTIONS[to_state](badge_request=badge_request, by=request.user, note=note)
+            ACTIONS[to_state](
+                badge_request=badge_request, by=request.user, note=note, checklist=checklist
+            )
         except AccreditationError as error:
             messages.error(request, f"{badge_request.full_name}: {error.message}")
         else:
@@ -87,6 +111,7 @@ def _decide(request, badge_requests, action: str, note: str = "") -> None:
             )
             % {"count": done, "state": State(to_state).label.lower()},
         )
+    return done
 
 
 class EventFilter(admin.SimpleListFilter):
@@ -251,7 +276,7 @@ class BadgeRequestAdmin(OfficeAdmin):
     list_display = [
         "thumbnail",
         "name",
-        "state",
+        "state_label",
         "outlet_column",
         "role",
         "days_attending",
@@ -362,6 +387,11 @@ class BadgeRequestAdmin(OfficeAdmin):
     def get_queryset(self, request):
         return with_outlet_approved(super().get_queryset(request))
 
+    def changelist_view(self, request, extra_context=None):
+        event = EventFilter.chosen_event(request)
+        context = {"capacity": event_capacity(event=event) if event else None}
+        return super().changelist_view(request, extra_context={**context, **(extra_context or {})})
+
     def has_add_permission(self, request):
         # Requests come from the public form, where consent is given.
         return False
@@ -380,6 +410,12 @@ class BadgeRequestAdmin(OfficeAdmin):
         return format_html(
             '<img src="{}" alt="" width="48" height="60" loading="lazy" class="badge-thumb">',
             file_url(obj, "photo"),
+        )
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_label(self, obj):
+        return format_html(
+            '<span class="badge-state badge-state-{}">{}</span>', obj.state, obj.get_state_display()
         )
 
     @admin.display(description=_("name"), ordering="last_name")
@@ -451,15 +487,65 @@ class BadgeRequestAdmin(OfficeAdmin):
 
     @admin.action(description=_("Approve selected requests"), permissions=["change"])
     def approve_selected(self, request, queryset):
-        _decide(request, queryset.order_by("submitted_at", "pk"), "approve")
+        """Approves at once when every checklist is complete; otherwise a confirmation
+        page lists what each request lacks."""
+        requests = list(
+            queryset.order_by("submitted_at", "pk").select_related("event", "checklist")
+        )
+        incomplete = [
+            (badge_request, missing)
+            for badge_request in requests
+            if (
+                missing := checklist_missing(
+                    values=checklist_values(getattr(badge_request, "checklist", None)),
+                    event_starts_on=badge_request.event.starts_on,
+                )
+            )
+        ]
+        if incomplete and request.POST.get("confirmed") != "yes":
+            return self._confirm_bulk(request, "approve", requests, incomplete=incomplete)
+        _decide(request, requests, "approve")
+        return None
 
     @admin.action(description=_("Waitlist selected requests"), permissions=["change"])
     def waitlist_selected(self, request, queryset):
-        _decide(request, queryset, "waitlist")
+        _decide(request, queryset.order_by("submitted_at", "pk"), "waitlist")
 
-    @admin.action(description=_("Reject selected requests"), permissions=["change"])
+    @admin.action(description=_("Reject selected requests…"), permissions=["change"])
     def reject_selected(self, request, queryset):
-        _decide(request, queryset, "reject")
+        """Always through a confirmation page that asks for the reason."""
+        requests = list(queryset.order_by("submitted_at", "pk"))
+        note = request.POST.get("note", "").strip()[:2000]
+        if request.POST.get("confirmed") != "yes" or not note:
+            error = (
+                _("A rejection needs a reason: the journalist reads it in the email.")
+                if request.POST.get("confirmed") == "yes"
+                else ""
+            )
+            return self._confirm_bulk(request, "reject", requests, error=error)
+        _decide(request, requests, "reject", note)
+        return None
+
+    def _confirm_bulk(self, request, action, requests, *, incomplete=(), error=""):
+        to_state, _label = DECISIONS[action]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Confirm the decision"),
+            "action": action,
+            "action_name": f"{action}_selected",
+            "confirm_label": CONFIRM_LABELS[action],
+            "to_state": State(to_state).label,
+            "requests": requests,
+            "incomplete": incomplete,
+            "error": error,
+            "note": request.POST.get("note", ""),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(
+            request, "admin/accreditation/badgerequest/confirm_selected.html", context
+        )
 
     @admin.action(description=_("Export selected requests (xlsx)"), permissions=["view"])
     def export_selected(self, request, queryset):
@@ -494,18 +580,57 @@ class BadgeRequestAdmin(OfficeAdmin):
         ]
 
     def decide_view(self, request, pk):
+        """A decision from a request's page. Rejecting and cancelling always, and
+        approving with an incomplete checklist, go through a confirmation page first
+        (a plain form, no script needed); bad input shows that page again with its
+        message and changes nothing."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        badge_request = get_object_or_404(BadgeRequest, pk=pk)
+        badge_request = get_object_or_404(BadgeRequest.objects.select_related("event"), pk=pk)
         if not self.has_change_permission(request, badge_request):
             raise PermissionDenied
+        change_url = reverse("admin:accreditation_badgerequest_change", args=[pk])
         action = request.POST.get("action", "")
         if action not in DECISIONS:
             messages.error(request, _("Unknown decision."))
-        else:
-            note = request.POST.get("note", "").strip()[:2000]
-            _decide(request, [badge_request], action, note)
-        return HttpResponseRedirect(reverse("admin:accreditation_badgerequest_change", args=[pk]))
+            return HttpResponseRedirect(change_url)
+        form = ReviewDecisionForm(request.POST)
+        if not form.is_valid():
+            return self._confirm_page(request, badge_request, action, form, problems=[])
+        note = form.cleaned_data["note"].strip()
+        checklist = form.checklist()
+        if action == "reject" and not note:
+            form.add_error(
+                "note", _("A rejection needs a reason: the journalist reads it in the email.")
+            )
+            return self._confirm_page(request, badge_request, action, form, problems=[])
+        missing = (
+            checklist_missing(values=checklist, event_starts_on=badge_request.event.starts_on)
+            if action == "approve"
+            else []
+        )
+        needs_confirmation = action in CONFIRMED_DECISIONS or missing
+        if needs_confirmation and not form.cleaned_data["confirmed"]:
+            return self._confirm_page(request, badge_request, action, form, problems=missing)
+        _decide(request, [badge_request], action, note, checklist)
+        return HttpResponseRedirect(change_url)
+
+    def _confirm_page(self, request, badge_request, action, form, *, problems):
+        to_state, label = DECISIONS[action]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Confirm the decision"),
+            "original": badge_request,
+            "action": action,
+            "action_label": label,
+            "confirm_label": CONFIRM_LABELS[action],
+            "to_state": State(to_state).label,
+            "form": form,
+            "problems": problems,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/accreditation/badgerequest/decide.html", context)
 
     def export_view(self, request):
         if not self.has_view_permission(request):
@@ -569,6 +694,9 @@ class BadgeRequestAdmin(OfficeAdmin):
                 if move_is_allowed(obj.state, to_state)
             ]
             context["can_decide"] = self.has_change_permission(request, obj)
+            context["decision_form"] = ReviewDecisionForm(
+                initial=checklist_initial(obj), auto_id="id_decision_%s"
+            )
         # Every field is read-only: decisions go through the decision form alone.
         context.update(
             show_save=False, show_save_and_continue=False, show_save_and_add_another=False

@@ -16,8 +16,15 @@ from press.accreditation.models import (
     BadgeRequestState,
     BadgeRequestTransition,
     FieldVisit,
+    ReviewChecklist,
 )
 from press.accreditation.notifications import badge_request_notify
+from press.accreditation.review import (
+    ChecklistValues,
+    checklist_snapshot,
+    checklist_values,
+    review_checklist_save,
+)
 from press.accreditation.selectors import (
     field_visit_is_full,
     outlet_approved_count,
@@ -35,29 +42,45 @@ ALLOWED_MOVES: dict[str, set[str]] = {
 
 
 def accreditation_approve(
-    *, badge_request: BadgeRequest, by: StaffMember, note: str = ""
+    *,
+    badge_request: BadgeRequest,
+    by: StaffMember,
+    note: str = "",
+    checklist: ChecklistValues | None = None,
 ) -> BadgeRequest:
-    """Approve a submitted or waitlisted request. Refuses, under a lock on the event so
+    """Approve a submitted or waitlisted request. A `checklist` given is stored with the
+    request and copied into the decision's record, in the same transaction (a refused
+    approval keeps neither). An incomplete checklist does not refuse: the back office
+    asks the reviewer to confirm first. Refuses, under a lock on the event so
     that reviewers approving at once never exceed a limit: when the event's press
     capacity is reached ("press_capacity"), when the outlet already has its number of
     badges ("outlet_limit"), when a chosen field visit is full ("field_visit_full").
     Queues the approval email with the practical information and a calendar file."""
-    return _decide(badge_request, to=State.APPROVED, by=by, note=note)
+    return _decide(badge_request, to=State.APPROVED, by=by, note=note, checklist=checklist)
 
 
 def accreditation_waitlist(
-    *, badge_request: BadgeRequest, by: StaffMember, note: str = ""
+    *,
+    badge_request: BadgeRequest,
+    by: StaffMember,
+    note: str = "",
+    checklist: ChecklistValues | None = None,
 ) -> BadgeRequest:
     """Put a submitted request on the waiting list; queues the waitlisted email."""
-    return _decide(badge_request, to=State.WAITLISTED, by=by, note=note)
+    return _decide(badge_request, to=State.WAITLISTED, by=by, note=note, checklist=checklist)
 
 
 def accreditation_reject(
-    *, badge_request: BadgeRequest, by: StaffMember, note: str = ""
+    *,
+    badge_request: BadgeRequest,
+    by: StaffMember,
+    note: str = "",
+    checklist: ChecklistValues | None = None,
 ) -> BadgeRequest:
-    """Reject a submitted or waitlisted request; the note is the reason the journalist
-    reads in the rejection email."""
-    return _decide(badge_request, to=State.REJECTED, by=by, note=note)
+    """Reject a submitted or waitlisted request. The note is the reason, which the
+    journalist reads in the rejection email and on the status page: refuses an empty
+    one ("reason_required")."""
+    return _decide(badge_request, to=State.REJECTED, by=by, note=note, checklist=checklist)
 
 
 def accreditation_withdraw(
@@ -69,10 +92,14 @@ def accreditation_withdraw(
 
 
 def accreditation_cancel(
-    *, badge_request: BadgeRequest, by: StaffMember, note: str = ""
+    *,
+    badge_request: BadgeRequest,
+    by: StaffMember,
+    note: str = "",
+    checklist: ChecklistValues | None = None,
 ) -> BadgeRequest:
     """Staff cancel a request that is still active; the journalist is told."""
-    return _decide(badge_request, to=State.CANCELLED, by=by, note=note)
+    return _decide(badge_request, to=State.CANCELLED, by=by, note=note, checklist=checklist)
 
 
 ACTIONS = {
@@ -89,7 +116,15 @@ def move_is_allowed(from_state: str, to_state: str) -> bool:
     return to_state in ALLOWED_MOVES.get(from_state, set())
 
 
-def _decide(badge_request: BadgeRequest, *, to: str, by: StaffMember, note: str) -> BadgeRequest:
+def _decide(
+    badge_request: BadgeRequest,
+    *,
+    to: str,
+    by: StaffMember,
+    note: str,
+    checklist: ChecklistValues | None = None,
+) -> BadgeRequest:
+    note = note.strip()
     with transaction.atomic():
         if to == State.APPROVED:
             # Approvals of one event wait for each other on the event's row, so that
@@ -101,8 +136,15 @@ def _decide(badge_request: BadgeRequest, *, to: str, by: StaffMember, note: str)
             .get(pk=badge_request.pk)
         )
         _check_move(locked, to)
+        if to == State.REJECTED and not note:
+            raise AccreditationError(
+                "reason_required",
+                _("A rejection needs a reason: the journalist reads it in the email."),
+            )
         if to == State.APPROVED:
             _check_capacity(locked, event)
+        if checklist is not None:
+            review_checklist_save(badge_request=locked, by=by, values=checklist)
         return _move(locked, to=to, by=by, note=note)
 
 
@@ -160,8 +202,14 @@ def _move(badge_request: BadgeRequest, *, to: str, by: StaffMember, note: str) -
         badge_request.decision_note = note
         fields += ["decided_at", "decided_by", "decision_note"]
     badge_request.save(update_fields=fields)
+    saved = ReviewChecklist.objects.filter(badge_request=badge_request).first()
     BadgeRequestTransition.objects.create(
-        badge_request=badge_request, from_state=from_state, to_state=to, by=by, note=note
+        badge_request=badge_request,
+        from_state=from_state,
+        to_state=to,
+        by=by,
+        note=note,
+        checklist=checklist_snapshot(checklist_values(saved)),
     )
     badge_request_notify(badge_request=badge_request, template=EMAIL_FOR_STATE[to])
     return badge_request

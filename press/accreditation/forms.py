@@ -240,3 +240,49 @@ def initial_from_invitation(delivery) -> dict:
             outlet_website=outlet.website,
         )
     return initial
+
+
+class ReviewDecisionForm(forms.Form):
+    """A reviewer's decision on a request's page: the note to the journalist (the reason,
+    for a rejection) and the checklist, which is stored with the decision."""
+
+    note = forms.CharField(
+        label=_("Note to the journalist (the reason, for a rejection)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+    )
+    photo_usable = forms.BooleanField(label=_("Photo usable for the badge"), required=False)
+    press_card_valid = forms.BooleanField(label=_("Press card valid"), required=False)
+    press_card_number = forms.CharField(label=_("Press card number"), required=False, max_length=60)
+    press_card_issuer = forms.CharField(label=_("Issuing body"), required=False, max_length=200)
+    press_card_expires_on = forms.DateField(
+        label=_("Expiry date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    letter_dated = forms.BooleanField(label=_("Letter of assignment dated"), required=False)
+    outlet_verified = forms.BooleanField(label=_("Outlet verified"), required=False)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    CHECKLIST = (
+        "photo_usable",
+        "press_card_valid",
+        "press_card_number",
+        "press_card_issuer",
+        "press_card_expires_on",
+        "letter_dated",
+        "outlet_verified",
+    )
+
+    def checklist(self) -> dict:
+        data = self.cleaned_data
+        return {
+            **{name: data[name] for name in self.CHECKLIST},
+            "press_card_number": data["press_card_number"].strip(),
+            "press_card_issuer": data["press_card_issuer"].strip(),
+        }
+
+    def checklist_fields(self):
+        return [self[name] for name in self.CHECKLIST]

@@ -226,6 +226,12 @@ class BadgeRequestTransition(models.Model):
     at = models.DateTimeField(_("when"), auto_now_add=True)
     by = staff_member_field(_("by"), help_text=_("Empty when the journalist made the move."))
     note = models.TextField(_("note"), blank=True)
+    checklist = models.JSONField(
+        _("reviewer's checklist"),
+        default=dict,
+        blank=True,
+        help_text=_("The checklist as it stood when the decision was taken."),
+    )
 
     class Meta:
         verbose_name = _("badge request transition")
@@ -234,6 +240,41 @@ class BadgeRequestTransition(models.Model):
 
     def __str__(self):
         return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+class ReviewChecklist(models.Model):
+    """What a reviewer checked on a request's documents before deciding."""
+
+    badge_request = models.OneToOneField(
+        BadgeRequest,
+        verbose_name=_("badge request"),
+        on_delete=models.CASCADE,
+        related_name="checklist",
+    )
+    photo_usable = models.BooleanField(_("photo usable for the badge"), default=False)
+    press_card_valid = models.BooleanField(_("press card valid"), default=False)
+    press_card_number = models.CharField(_("press card number"), max_length=60, blank=True)
+    press_card_issuer = models.CharField(_("issuing body"), max_length=200, blank=True)
+    press_card_expires_on = models.DateField(_("press card expires on"), null=True, blank=True)
+    letter_dated = models.BooleanField(_("letter of assignment dated"), default=False)
+    outlet_verified = models.BooleanField(_("outlet verified"), default=False)
+    reused_from = models.ForeignKey(
+        "self",
+        verbose_name=_("verification reused from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField(_("checked"), auto_now=True)
+    checked_by = staff_member_field(_("checked by"))
+
+    class Meta:
+        verbose_name = _("reviewer's checklist")
+        verbose_name_plural = _("reviewer's checklists")
+
+    def __str__(self):
+        return str(self.badge_request)
 
 
 class BadgeRequestEmail(models.Model):
