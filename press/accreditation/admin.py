@@ -2,6 +2,8 @@
 flags for the reviewer, filters, and decisions through the accreditation
 domain modules only (the state is never edited as a plain field)."""
 
+import secrets
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
@@ -23,7 +25,7 @@ from press.accreditation.export import (
     accreditation_queryset,
     accreditation_rows,
 )
-from press.accreditation.forms import ReviewDecisionForm
+from press.accreditation.forms import ReviewDecisionForm, SelectionForm, SelectionRuleForm
 from press.accreditation.invitations import invitation_reminder_create, invitation_states
 from press.accreditation.models import (
     AccreditationSettings,
@@ -33,8 +35,10 @@ from press.accreditation.models import (
     BadgeRequestTransition,
     FieldVisit,
     ReviewChecklist,
+    SelectionRule,
 )
 from press.accreditation.review import checklist_missing, checklist_values
+from press.accreditation.selection import selection_apply, selection_preview
 from press.accreditation.selectors import (
     event_capacity,
     outlet_limit_reached,
@@ -73,6 +77,10 @@ CONFIRM_LABELS = {
 
 def file_url(badge_request: BadgeRequest, kind: str) -> str:
     return reverse("badge_request_file", args=[badge_request.pk, kind])
+
+
+def _new_seed() -> int:
+    return secrets.randbelow(2**31 - 1)
 
 
 def checklist_initial(badge_request: BadgeRequest) -> dict:
@@ -562,6 +570,11 @@ class BadgeRequestAdmin(OfficeAdmin):
                 name="accreditation_badgerequest_decide",
             ),
             path(
+                "selection/",
+                self.admin_site.admin_view(self.selection_view),
+                name="accreditation_badgerequest_selection",
+            ),
+            path(
                 "export/",
                 self.admin_site.admin_view(self.export_view),
                 name="accreditation_badgerequest_export",
@@ -631,6 +644,46 @@ class BadgeRequestAdmin(OfficeAdmin):
             "media": self.media,
         }
         return TemplateResponse(request, "admin/accreditation/badgerequest/decide.html", context)
+
+    def selection_view(self, request):
+        """Preview a selection of the current event's submitted requests for a seed
+        (GET), then apply it (POST with `apply`)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        event = current_event()
+        data = request.POST if request.method == "POST" else request.GET
+        form = SelectionForm(data if "seed" in data else None, initial={"seed": _new_seed()})
+        selection = None
+        if event is not None and form.is_bound and form.is_valid():
+            seed = form.cleaned_data["seed"]
+            if request.method == "POST" and "apply" in request.POST:
+                selection, refusals = selection_apply(event=event, seed=seed, by=request.user)
+                for refusal in refusals:
+                    messages.error(request, refusal)
+                messages.success(
+                    request,
+                    _(
+                        "Selection applied with seed %(seed)s: %(approved)s approved, "
+                        "%(waitlisted)s on the waiting list."
+                    )
+                    % {
+                        "seed": seed,
+                        "approved": len(selection.approved),
+                        "waitlisted": len(selection.waitlisted),
+                    },
+                )
+                return HttpResponseRedirect(reverse("admin:accreditation_badgerequest_changelist"))
+            selection = selection_preview(event=event, seed=seed)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Selection"),
+            "event": event,
+            "form": form,
+            "selection": selection,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/accreditation/badgerequest/selection.html", context)
 
     def export_view(self, request):
         if not self.has_view_permission(request):
@@ -755,7 +808,18 @@ class FieldVisitAdmin(OfficeAdmin):
         return obj.requested_count
 
 
+class SelectionRuleInline(admin.TabularInline):
+    """The selection's rules, applied in their order (see press.accreditation.selection)."""
+
+    model = SelectionRule
+    form = SelectionRuleForm
+    extra = 0
+    verbose_name_plural = _("selection rules, in order")
+
+
 @admin.register(AccreditationSettings)
 class AccreditationSettingsAdmin(OfficeAdmin):
     add_title = _("New accreditation settings")
-    list_display = ["event"]
+    list_display = ["event", "promote_from_waitlist"]
+    list_select_related = ["event"]
+    inlines = [SelectionRuleInline]

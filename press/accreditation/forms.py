@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from contacts.enums import OutletKind
-from press.accreditation.models import BadgeRole, Equipment, FieldVisit
+from press.accreditation.enums import SelectionRuleKind
+from press.accreditation.models import BadgeRole, Equipment, FieldVisit, SelectionRule
 from press.accreditation.requests import REQUEST_FIELDS
 from press.accreditation.selectors import field_visits_full
 from press.accreditation.uploads import document_clean, photo_clean
@@ -286,3 +287,36 @@ class ReviewDecisionForm(forms.Form):
 
     def checklist_fields(self):
         return [self[name] for name in self.CHECKLIST]
+
+
+class SelectionRuleForm(forms.ModelForm):
+    outlet_kinds = forms.MultipleChoiceField(
+        label=_("outlet kinds"),
+        choices=OutletKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For a priority rule: the kinds of outlet it puts first."),
+    )
+
+    class Meta:
+        model = SelectionRule
+        fields = ["position", "kind", "outlet_kinds", "limit"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == SelectionRuleKind.PRIORITY and not data.get("outlet_kinds"):
+            self.add_error("outlet_kinds", _("A priority rule needs at least one outlet kind."))
+        if data.get("kind") == SelectionRuleKind.OUTLET_CAP and not data.get("limit"):
+            self.add_error(
+                "limit", _("At most 0 per outlet would select nobody: choose 1 or more.")
+            )
+        return data
+
+
+class SelectionForm(forms.Form):
+    seed = forms.IntegerField(
+        label=_("Seed of the draw"),
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text=_("The same seed, requests and rules give the same selection."),
+    )
