@@ -37,7 +37,12 @@ from press.accreditation.models import (
     ReviewChecklist,
     SelectionRule,
 )
-from press.accreditation.review import checklist_missing, checklist_values
+from press.accreditation.review import (
+    checklist_missing,
+    checklist_values,
+    reusable_checklist,
+    review_checklist_reuse,
+)
 from press.accreditation.selection import selection_apply, selection_preview
 from press.accreditation.selectors import (
     event_capacity,
@@ -570,6 +575,11 @@ class BadgeRequestAdmin(OfficeAdmin):
                 name="accreditation_badgerequest_decide",
             ),
             path(
+                "<int:pk>/reuse-verification/",
+                self.admin_site.admin_view(self.reuse_view),
+                name="accreditation_badgerequest_reuse",
+            ),
+            path(
                 "selection/",
                 self.admin_site.admin_view(self.selection_view),
                 name="accreditation_badgerequest_selection",
@@ -627,6 +637,24 @@ class BadgeRequestAdmin(OfficeAdmin):
             return self._confirm_page(request, badge_request, action, form, problems=missing)
         _decide(request, [badge_request], action, note, checklist)
         return HttpResponseRedirect(change_url)
+
+    def reuse_view(self, request, pk):
+        """Fill this request's checklist with the verification of the journalist's
+        earlier accreditation (its press card still valid), marked as reused."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        badge_request = get_object_or_404(BadgeRequest.objects.select_related("event"), pk=pk)
+        if not self.has_change_permission(request, badge_request):
+            raise PermissionDenied
+        try:
+            review_checklist_reuse(badge_request=badge_request, by=request.user)
+        except AccreditationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("The earlier verification is reused; check it still holds.")
+            )
+        return HttpResponseRedirect(reverse("admin:accreditation_badgerequest_change", args=[pk]))
 
     def _confirm_page(self, request, badge_request, action, form, *, problems):
         to_state, label = DECISIONS[action]
@@ -749,6 +777,15 @@ class BadgeRequestAdmin(OfficeAdmin):
             context["can_decide"] = self.has_change_permission(request, obj)
             context["decision_form"] = ReviewDecisionForm(
                 initial=checklist_initial(obj), auto_id="id_decision_%s"
+            )
+            current = ReviewChecklist.objects.filter(badge_request=obj).first()
+            context["checklist_reused_from"] = (
+                current.reused_from.badge_request
+                if current is not None and current.reused_from is not None
+                else None
+            )
+            context["reusable_checklist"] = (
+                None if context["checklist_reused_from"] else reusable_checklist(badge_request=obj)
             )
         # Every field is read-only: decisions go through the decision form alone.
         context.update(

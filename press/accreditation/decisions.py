@@ -24,7 +24,6 @@ from press.accreditation.notifications import badge_request_notify
 from press.accreditation.review import (
     ChecklistValues,
     checklist_snapshot,
-    checklist_values,
     review_checklist_save,
 )
 from press.accreditation.selectors import (
@@ -281,7 +280,7 @@ def _move(
         to_state=to,
         by=by,
         note=note,
-        checklist=checklist_snapshot(checklist_values(saved)),
+        checklist=checklist_snapshot(saved),
         selection=selection or {},
     )
     badge_request_notify(badge_request=badge_request, template=EMAIL_FOR_STATE[to], variant=variant)

@@ -1,6 +1,7 @@
 """The public badge request form, used to request and, from the status page, to correct."""
 
 from django import forms
+from django.core.files.base import ContentFile
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -20,7 +21,7 @@ FIELDSETS = [
         _("Press card or letter of assignment"),
         ["press_card_number", "press_card_country", "press_card", "letter"],
     ),
-    (_("Photo for the badge"), ["photo"]),
+    (_("Photo for the badge"), ["photo", "reuse_photo"]),
     (
         _("Your attendance"),
         ["days", "field_visits", "interview_requests", "equipment", "accessibility_needs"],
@@ -107,10 +108,23 @@ class BadgeRequestForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, event, badge_request=None, **kwargs):
+    def __init__(self, *args, event, badge_request=None, returning=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
         self.badge_request = badge_request
+        # A journalist accredited at an earlier edition, recognised by the invitation
+        # sent to their address: they may reuse that request's photo.
+        self.returning = returning if returning is not None and returning.photo else None
+        if self.returning is not None:
+            self.fields["photo"].required = False
+            self.fields["photo"].help_text = _(
+                "Or tick the box below to reuse the photo of your last request."
+            )
+            self.fields["reuse_photo"] = forms.BooleanField(
+                label=_("Reuse the photo of my request for %(event)s")
+                % {"event": self.returning.event.display_name()},
+                required=False,
+            )
         self.fields["days"].choices = [
             (day.isoformat(), formats.date_format(day, "l j F Y")) for day in event.days
         ]
@@ -144,6 +158,13 @@ class BadgeRequestForm(forms.Form):
         file = self.cleaned_data.get("photo")
         return photo_clean(file) if file else None
 
+    def _reused_photo(self):
+        if self.returning is None or not self.cleaned_data.get("reuse_photo"):
+            return None
+        with self.returning.photo.open("rb") as earlier:
+            content = earlier.read()
+        return ContentFile(content, name=self.returning.photo.name.rsplit("/", 1)[-1])
+
     def clean_press_card(self):
         file = self.cleaned_data.get("press_card")
         return document_clean(file, name="press-card") if file else None
@@ -172,6 +193,14 @@ class BadgeRequestForm(forms.Form):
         current = self.badge_request
         has_card = bool(cleaned.get("press_card") or (current and current.press_card))
         has_letter = bool(cleaned.get("letter") or (current and current.letter))
+        if self.returning is not None and not cleaned.get("photo"):
+            if not cleaned.get("reuse_photo"):
+                self.add_error("photo", _("Add a photo, or tick the box to reuse your last one."))
+            elif (cleaned.get("email") or "").strip().lower() != self.returning.email.lower():
+                self.add_error(
+                    "reuse_photo",
+                    _("Your last photo can only be reused with the address it was sent from."),
+                )
         if has_number and not cleaned.get("press_card_country"):
             self.add_error("press_card_country", _("Say which country issued the press card."))
         if has_number and not has_card:
@@ -202,6 +231,12 @@ class BadgeRequestForm(forms.Form):
         return data
 
     def files_cleaned(self) -> dict:
+        reused = None if self.cleaned_data.get("photo") else self._reused_photo()
+        if reused is not None:
+            return {**self._files_given(), "photo": reused}
+        return self._files_given()
+
+    def _files_given(self) -> dict:
         return {
             name: self.cleaned_data.get(name) for name in FILE_FIELDS if self.cleaned_data.get(name)
         }
@@ -217,6 +252,16 @@ def initial_from_request(badge_request) -> dict:
     initial["outlet_country"] = badge_request.outlet_country.code
     initial["press_card_country"] = badge_request.press_card_country.code or ""
     initial["field_visits"] = list(badge_request.field_visits.all())
+    return initial
+
+
+def initial_from_returning(badge_request) -> dict:
+    """A returning journalist's form starts from their last request, except what belongs
+    to that edition (days, field visits, interviews, consent)."""
+    initial = initial_from_request(badge_request)
+    for name in ("days", "field_visits", "interview_requests"):
+        initial.pop(name, None)
+    initial["email"] = badge_request.email
     return initial
 
 

@@ -97,3 +97,20 @@ def event_capacity(*, event: Event) -> dict:
         "days": [(day, per_day[day.isoformat()]) for day in event.days],
         "visits": list(with_field_visit_occupancy(FieldVisit.objects.filter(event=event))),
     }
+
+
+def returning_request(*, email: str, event: Event) -> BadgeRequest | None:
+    """The last approved request of the same address (any case) at an earlier edition:
+    a returning journalist. Looks the address up through Lower(email), which the
+    one-request-per-address index serves."""
+    return (
+        BadgeRequest.objects.alias(email_folded=Lower("email"))
+        .filter(
+            email_folded=email.strip().lower(),
+            state=State.APPROVED,
+            event__starts_on__lt=event.starts_on,
+        )
+        .select_related("event")
+        .order_by("-event__starts_on", "-pk")
+        .first()
+    )
