@@ -5,7 +5,9 @@ domain modules only (the state is never edited as a plain field)."""
 import secrets
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -26,7 +28,11 @@ from press.accreditation.export import (
     accreditation_rows,
 )
 from press.accreditation.forms import ReviewDecisionForm, SelectionForm, SelectionRuleForm
-from press.accreditation.invitations import invitation_reminder_create, invitation_states
+from press.accreditation.invitations import (
+    invitation_deliveries,
+    invitation_reminder_create,
+    invitation_state_counts,
+)
 from press.accreditation.models import (
     AccreditationSettings,
     BadgeRequest,
@@ -46,6 +52,7 @@ from press.accreditation.review import (
 from press.accreditation.selection import selection_apply, selection_preview
 from press.accreditation.selectors import (
     event_capacity,
+    outlet_approved_count,
     outlet_limit_reached,
     with_field_visit_occupancy,
     with_outlet_approved,
@@ -72,6 +79,7 @@ DECISIONS = {
 }
 # Decisions that are never taken without a confirmation page.
 CONFIRMED_DECISIONS = {"reject", "cancel"}
+INVITATIONS_PER_PAGE = 100
 CONFIRM_LABELS = {
     "approve": _("Yes, approve"),
     "waitlist": _("Yes, put on the waiting list"),
@@ -228,6 +236,10 @@ class FlaggedFilter(admin.SimpleListFilter):
             "unknown_outlet": Q(outlet__isnull=True),
         }
         value = self.value()
+        if value is None:
+            return queryset
+        # The list annotates its page only; a filter on the count needs it on every row.
+        queryset = with_outlet_approved(queryset)
         if value in flags:
             return queryset.filter(flags[value])
         any_flag = flags["invitation"] | flags["outlet_limit"] | flags["unknown_outlet"]
@@ -274,6 +286,23 @@ class EmailInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ReviewQueue(ChangeList):
+    """The review queue counts each outlet's approved badges for the page shown only, in
+    one query, rather than in a subquery that the database would run for every row."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        rows = list(self.result_list)
+        counts = dict(
+            with_outlet_approved(BadgeRequest.objects.filter(pk__in=[r.pk for r in rows]))
+            .order_by()
+            .values_list("pk", "outlet_approved")
+        )
+        for row in rows:
+            row.outlet_approved = counts.get(row.pk, 0)
+        self.result_list = rows
 
 
 @admin.register(BadgeRequest)
@@ -397,8 +426,14 @@ class BadgeRequestAdmin(OfficeAdmin):
         ),
     ]
 
-    def get_queryset(self, request):
-        return with_outlet_approved(super().get_queryset(request))
+    def get_changelist(self, request, **kwargs):
+        return ReviewQueue
+
+    def get_object(self, request, object_id, from_field=None):
+        badge_request = super().get_object(request, object_id, from_field)
+        if badge_request is not None:
+            badge_request.outlet_approved = outlet_approved_count(badge_request)
+        return badge_request
 
     def changelist_view(self, request, extra_context=None):
         event = EventFilter.chosen_event(request)
@@ -719,24 +754,33 @@ class BadgeRequestAdmin(OfficeAdmin):
         return _xlsx(accreditation_queryset(event=current_event()))
 
     def invitations_view(self, request):
-        """Who was invited to the current event and how far each invitation went."""
+        """Who was invited to the current event and how far each invitation went, a
+        page of INVITATIONS_PER_PAGE at a time, the totals counted in SQL."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         event = current_event()
         labels = dict(INVITATION_STATES)
-        rows = [
-            {**row, "label": labels[row["state"]]}
-            for row in (invitation_states(event=event) if event else [])
-        ]
         counts = dict.fromkeys(labels, 0)
-        for row in rows:
-            counts[row["state"]] += 1
+        page = None
+        if event is not None:
+            counts.update(invitation_state_counts(event=event))
+            paginator = Paginator(invitation_deliveries(event=event), INVITATIONS_PER_PAGE)
+            page = paginator.get_page(request.GET.get("page"))
+        rows = [
+            {
+                "delivery": delivery,
+                "state": delivery.invitation_state,
+                "label": labels[delivery.invitation_state],
+            }
+            for delivery in (page.object_list if page else [])
+        ]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Accreditation invitations"),
             "event": event,
             "rows": rows,
+            "page_obj": page,
             "states": [(label, counts[state]) for state, label in INVITATION_STATES],
         }
         return TemplateResponse(
