@@ -151,7 +151,11 @@ def test_bulk_approve_reports_capacity_refusals(
     with django_capture_on_commit_callbacks(execute=True):
         response = reviewer_client.post(
             CHANGELIST,
-            {"action": "approve_selected", "_selected_action": [first.pk, second.pk]},
+            {
+                "action": "approve_selected",
+                "_selected_action": [first.pk, second.pk],
+                "confirmed": "yes",
+            },
         )
 
     assert response.status_code == 302
@@ -170,7 +174,12 @@ def test_bulk_reject(reviewer_client, event):
 
     reviewer_client.post(
         CHANGELIST,
-        {"action": "reject_selected", "_selected_action": [r.pk for r in requests]},
+        {
+            "action": "reject_selected",
+            "_selected_action": [r.pk for r in requests],
+            "confirmed": "yes",
+            "note": "Hors délai",
+        },
     )
 
     assert set(BadgeRequest.objects.values_list("state", flat=True)) == {State.REJECTED}
@@ -200,7 +209,7 @@ def test_decide_with_note_rejects_and_records_reviewer(
     with django_capture_on_commit_callbacks(execute=True):
         response = reviewer_client.post(
             f"{CHANGELIST}{badge_request.pk}/decide/",
-            {"action": "reject", "note": "Pas de justificatif"},
+            {"action": "reject", "note": "Pas de justificatif", "confirmed": "1"},
         )
 
     assert response.status_code == 302
@@ -217,7 +226,7 @@ def test_decide_field_visit_full_is_explained(reviewer_client, event):
     badge_request.field_visits.add(visit)
 
     response = reviewer_client.post(
-        f"{CHANGELIST}{badge_request.pk}/decide/", {"action": "approve"}
+        f"{CHANGELIST}{badge_request.pk}/decide/", {"action": "approve", "confirmed": "1"}
     )
 
     assert _messages(response) == [
@@ -442,7 +451,7 @@ def test_queue_shows_state_next_to_name_and_outlet_details(reviewer_client, even
     response = reviewer_client.get(CHANGELIST)
 
     body = response.content.decode()
-    assert response.context["cl"].list_display[2:5] == ["name", "state", "outlet_column"]
+    assert response.context["cl"].list_display[2:5] == ["name", "state_label", "outlet_column"]
     assert 'Le Soir<br><span class="badge-outlet-detail">Quotidien · Belgique</span>' in body
 
 

@@ -55,3 +55,41 @@ def test_simultaneous_approvals_respect_press_capacity(monkeypatch):
     states = sorted(BadgeRequest.objects.values_list("state", flat=True))
     assert states == [BadgeRequestState.APPROVED, BadgeRequestState.SUBMITTED]
     assert refusals == ["press_capacity"]
+
+
+def test_simultaneous_withdrawals_promote_each_waiting_journalist_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are tested on PostgreSQL")
+    from press.accreditation.decisions import accreditation_waitlist, accreditation_withdraw
+
+    event = EventFactory(press_capacity=3, per_outlet_limit=0)
+    reviewer = UserFactory(is_staff=True)
+    approved = BadgeRequestFactory.create_batch(3, event=event)
+    for badge_request in approved:
+        accreditation_approve(badge_request=badge_request, by=reviewer)
+    waiting = BadgeRequestFactory.create_batch(4, event=event)
+    for badge_request in waiting:
+        accreditation_waitlist(badge_request=badge_request, by=reviewer)
+    start = threading.Barrier(3)
+
+    def withdraw(badge_request):
+        try:
+            start.wait()
+            accreditation_withdraw(badge_request=badge_request)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=withdraw, args=(r,)) for r in approved]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    states = {r.pk: r.state for r in BadgeRequest.objects.filter(event=event)}
+    assert [states[r.pk] for r in waiting] == [
+        BadgeRequestState.APPROVED,
+        BadgeRequestState.APPROVED,
+        BadgeRequestState.APPROVED,
+        BadgeRequestState.WAITLISTED,
+    ]
+    assert {states[r.pk] for r in approved} == {BadgeRequestState.WITHDRAWN}

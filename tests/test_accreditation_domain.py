@@ -272,7 +272,7 @@ def test_submit_again_repeatedly_sends_the_link_once_an_hour(
 
 def test_submit_after_decision_is_refused(event, reviewer):
     badge_request, _outcome = _submit(event)
-    accreditation_reject(badge_request=badge_request, by=reviewer)
+    accreditation_reject(badge_request=badge_request, by=reviewer, note="Hors délai")
 
     with pytest.raises(AccreditationError) as error:
         _submit(event, values=_values(phone="000"))

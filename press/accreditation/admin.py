@@ -2,8 +2,12 @@
 flags for the reviewer, filters, and decisions through the accreditation
 domain modules only (the state is never edited as a plain field)."""
 
+import secrets
+
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -23,7 +27,12 @@ from press.accreditation.export import (
     accreditation_queryset,
     accreditation_rows,
 )
-from press.accreditation.invitations import invitation_reminder_create, invitation_states
+from press.accreditation.forms import ReviewDecisionForm, SelectionForm, SelectionRuleForm
+from press.accreditation.invitations import (
+    invitation_deliveries,
+    invitation_reminder_create,
+    invitation_state_counts,
+)
 from press.accreditation.models import (
     AccreditationSettings,
     BadgeRequest,
@@ -31,9 +40,20 @@ from press.accreditation.models import (
     BadgeRequestState,
     BadgeRequestTransition,
     FieldVisit,
+    ReviewChecklist,
+    SelectionRule,
 )
 from press.accreditation.privacy import IDENTITY_DOCUMENTS, document_may_open
+from press.accreditation.review import (
+    checklist_missing,
+    checklist_values,
+    reusable_checklist,
+    review_checklist_reuse,
+)
+from press.accreditation.selection import selection_apply, selection_preview
 from press.accreditation.selectors import (
+    event_capacity,
+    outlet_approved_count,
     outlet_limit_reached,
     with_field_visit_occupancy,
     with_outlet_approved,
@@ -51,11 +71,21 @@ INVITATION_STATES = [
     ("requested", _("Request sent")),
 ]
 # Buttons on a request's page and bulk actions: action name → (target state, label).
+# An ellipsis says that a confirmation page follows.
 DECISIONS = {
     "approve": (State.APPROVED, _("Approve")),
-    "waitlist": (State.WAITLISTED, _("Waitlist")),
-    "reject": (State.REJECTED, _("Reject")),
-    "cancel": (State.CANCELLED, _("Cancel")),
+    "waitlist": (State.WAITLISTED, _("Put on the waiting list")),
+    "reject": (State.REJECTED, _("Reject…")),
+    "cancel": (State.CANCELLED, _("Cancel the accreditation…")),
+}
+# Decisions that are never taken without a confirmation page.
+CONFIRMED_DECISIONS = {"reject", "cancel"}
+INVITATIONS_PER_PAGE = 100
+CONFIRM_LABELS = {
+    "approve": _("Yes, approve"),
+    "waitlist": _("Yes, put on the waiting list"),
+    "reject": _("Yes, reject and tell the journalist"),
+    "cancel": _("Yes, cancel and tell the journalist"),
 }
 
 
@@ -63,17 +93,32 @@ def file_url(badge_request: BadgeRequest, kind: str) -> str:
     return reverse("badge_request_file", args=[badge_request.pk, kind])
 
 
+def _new_seed() -> int:
+    return secrets.randbelow(2**31 - 1)
+
+
+def checklist_initial(badge_request: BadgeRequest) -> dict:
+    """The decision form's checklist: the one stored, or the card number the journalist gave."""
+    values = checklist_values(ReviewChecklist.objects.filter(badge_request=badge_request).first())
+    if values is None:
+        return {"press_card_number": badge_request.press_card_number}
+    return dict(values)
+
+
 def _is_image(name: str) -> bool:
     return name.lower().endswith((".jpg", ".jpeg", ".png"))
 
 
-def _decide(request, badge_requests, action: str, note: str = "") -> None:
-    """Apply one decision to requests, one by one; each refusal is reported with its reason."""
+def _decide(request, badge_requests, action: str, note: str = "", checklist=None) -> int:
+    """Apply one decision to requests, one by one; each refusal is reported with its
+    reason. Returns how many were decided."""
     to_state, _label = DECISIONS[action]
     done = 0
     for badge_request in badge_requests:
         try:
-            ACTIONS[to_state](badge_request=badge_request, by=request.user, note=note)
+            ACTIONS[to_state](
+                badge_request=badge_request, by=request.user, note=note, checklist=checklist
+            )
         except AccreditationError as error:
             messages.error(request, f"{badge_request.full_name}: {error.message}")
         else:
@@ -88,6 +133,7 @@ def _decide(request, badge_requests, action: str, note: str = "") -> None:
             )
             % {"count": done, "state": State(to_state).label.lower()},
         )
+    return done
 
 
 class EventFilter(admin.SimpleListFilter):
@@ -191,6 +237,10 @@ class FlaggedFilter(admin.SimpleListFilter):
             "unknown_outlet": Q(outlet__isnull=True),
         }
         value = self.value()
+        if value is None:
+            return queryset
+        # The list annotates its page only; a filter on the count needs it on every row.
+        queryset = with_outlet_approved(queryset)
         if value in flags:
             return queryset.filter(flags[value])
         any_flag = flags["invitation"] | flags["outlet_limit"] | flags["unknown_outlet"]
@@ -239,6 +289,23 @@ class EmailInline(admin.TabularInline):
         return False
 
 
+class ReviewQueue(ChangeList):
+    """The review queue counts each outlet's approved badges for the page shown only, in
+    one query, rather than in a subquery that the database would run for every row."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        rows = list(self.result_list)
+        counts = dict(
+            with_outlet_approved(BadgeRequest.objects.filter(pk__in=[r.pk for r in rows]))
+            .order_by()
+            .values_list("pk", "outlet_approved")
+        )
+        for row in rows:
+            row.outlet_approved = counts.get(row.pk, 0)
+        self.result_list = rows
+
+
 @admin.register(BadgeRequest)
 class BadgeRequestAdmin(OfficeAdmin):
     change_form_template = "admin/accreditation/badgerequest/change_form.html"
@@ -252,7 +319,7 @@ class BadgeRequestAdmin(OfficeAdmin):
     list_display = [
         "thumbnail",
         "name",
-        "state",
+        "state_label",
         "outlet_column",
         "role",
         "days_attending",
@@ -361,8 +428,19 @@ class BadgeRequestAdmin(OfficeAdmin):
         ),
     ]
 
-    def get_queryset(self, request):
-        return with_outlet_approved(super().get_queryset(request))
+    def get_changelist(self, request, **kwargs):
+        return ReviewQueue
+
+    def get_object(self, request, object_id, from_field=None):
+        badge_request = super().get_object(request, object_id, from_field)
+        if badge_request is not None:
+            badge_request.outlet_approved = outlet_approved_count(badge_request)
+        return badge_request
+
+    def changelist_view(self, request, extra_context=None):
+        event = EventFilter.chosen_event(request)
+        context = {"capacity": event_capacity(event=event) if event else None}
+        return super().changelist_view(request, extra_context={**context, **(extra_context or {})})
 
     def has_add_permission(self, request):
         # Requests come from the public form, where consent is given.
@@ -382,6 +460,12 @@ class BadgeRequestAdmin(OfficeAdmin):
         return format_html(
             '<img src="{}" alt="" width="48" height="60" loading="lazy" class="badge-thumb">',
             file_url(obj, "photo"),
+        )
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_label(self, obj):
+        return format_html(
+            '<span class="badge-state badge-state-{}">{}</span>', obj.state, obj.get_state_display()
         )
 
     @admin.display(description=_("name"), ordering="last_name")
@@ -478,15 +562,65 @@ class BadgeRequestAdmin(OfficeAdmin):
 
     @admin.action(description=_("Approve selected requests"), permissions=["change"])
     def approve_selected(self, request, queryset):
-        _decide(request, queryset.order_by("submitted_at", "pk"), "approve")
+        """Approves at once when every checklist is complete; otherwise a confirmation
+        page lists what each request lacks."""
+        requests = list(
+            queryset.order_by("submitted_at", "pk").select_related("event", "checklist")
+        )
+        incomplete = [
+            (badge_request, missing)
+            for badge_request in requests
+            if (
+                missing := checklist_missing(
+                    values=checklist_values(getattr(badge_request, "checklist", None)),
+                    event_starts_on=badge_request.event.starts_on,
+                )
+            )
+        ]
+        if incomplete and request.POST.get("confirmed") != "yes":
+            return self._confirm_bulk(request, "approve", requests, incomplete=incomplete)
+        _decide(request, requests, "approve")
+        return None
 
     @admin.action(description=_("Waitlist selected requests"), permissions=["change"])
     def waitlist_selected(self, request, queryset):
-        _decide(request, queryset, "waitlist")
+        _decide(request, queryset.order_by("submitted_at", "pk"), "waitlist")
 
-    @admin.action(description=_("Reject selected requests"), permissions=["change"])
+    @admin.action(description=_("Reject selected requests…"), permissions=["change"])
     def reject_selected(self, request, queryset):
-        _decide(request, queryset, "reject")
+        """Always through a confirmation page that asks for the reason."""
+        requests = list(queryset.order_by("submitted_at", "pk"))
+        note = request.POST.get("note", "").strip()[:2000]
+        if request.POST.get("confirmed") != "yes" or not note:
+            error = (
+                _("A rejection needs a reason: the journalist reads it in the email.")
+                if request.POST.get("confirmed") == "yes"
+                else ""
+            )
+            return self._confirm_bulk(request, "reject", requests, error=error)
+        _decide(request, requests, "reject", note)
+        return None
+
+    def _confirm_bulk(self, request, action, requests, *, incomplete=(), error=""):
+        to_state, _label = DECISIONS[action]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Confirm the decision"),
+            "action": action,
+            "action_name": f"{action}_selected",
+            "confirm_label": CONFIRM_LABELS[action],
+            "to_state": State(to_state).label,
+            "requests": requests,
+            "incomplete": incomplete,
+            "error": error,
+            "note": request.POST.get("note", ""),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(
+            request, "admin/accreditation/badgerequest/confirm_selected.html", context
+        )
 
     def has_export_permission(self, request) -> bool:
         """Spreadsheets of requests are personal data: press officers and reviewers."""
@@ -507,6 +641,16 @@ class BadgeRequestAdmin(OfficeAdmin):
                 name="accreditation_badgerequest_decide",
             ),
             path(
+                "<int:pk>/reuse-verification/",
+                self.admin_site.admin_view(self.reuse_view),
+                name="accreditation_badgerequest_reuse",
+            ),
+            path(
+                "selection/",
+                self.admin_site.admin_view(self.selection_view),
+                name="accreditation_badgerequest_selection",
+            ),
+            path(
                 "export/",
                 self.admin_site.admin_view(self.export_view),
                 name="accreditation_badgerequest_export",
@@ -525,18 +669,115 @@ class BadgeRequestAdmin(OfficeAdmin):
         ]
 
     def decide_view(self, request, pk):
+        """A decision from a request's page. Rejecting and cancelling always, and
+        approving with an incomplete checklist, go through a confirmation page first
+        (a plain form, no script needed); bad input shows that page again with its
+        message and changes nothing."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        badge_request = get_object_or_404(BadgeRequest, pk=pk)
+        badge_request = get_object_or_404(BadgeRequest.objects.select_related("event"), pk=pk)
         if not self.has_change_permission(request, badge_request):
             raise PermissionDenied
+        change_url = reverse("admin:accreditation_badgerequest_change", args=[pk])
         action = request.POST.get("action", "")
         if action not in DECISIONS:
             messages.error(request, _("Unknown decision."))
+            return HttpResponseRedirect(change_url)
+        form = ReviewDecisionForm(request.POST)
+        if not form.is_valid():
+            return self._confirm_page(request, badge_request, action, form, problems=[])
+        note = form.cleaned_data["note"].strip()
+        checklist = form.checklist()
+        if action == "reject" and not note:
+            form.add_error(
+                "note", _("A rejection needs a reason: the journalist reads it in the email.")
+            )
+            return self._confirm_page(request, badge_request, action, form, problems=[])
+        missing = (
+            checklist_missing(values=checklist, event_starts_on=badge_request.event.starts_on)
+            if action == "approve"
+            else []
+        )
+        needs_confirmation = action in CONFIRMED_DECISIONS or missing
+        if needs_confirmation and not form.cleaned_data["confirmed"]:
+            return self._confirm_page(request, badge_request, action, form, problems=missing)
+        _decide(request, [badge_request], action, note, checklist)
+        return HttpResponseRedirect(change_url)
+
+    def reuse_view(self, request, pk):
+        """Fill this request's checklist with the verification of the journalist's
+        earlier accreditation (its press card still valid), marked as reused."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        badge_request = get_object_or_404(BadgeRequest.objects.select_related("event"), pk=pk)
+        if not self.has_change_permission(request, badge_request):
+            raise PermissionDenied
+        try:
+            review_checklist_reuse(badge_request=badge_request, by=request.user)
+        except AccreditationError as error:
+            messages.error(request, error.message)
         else:
-            note = request.POST.get("note", "").strip()[:2000]
-            _decide(request, [badge_request], action, note)
+            messages.success(
+                request, _("The earlier verification is reused; check it still holds.")
+            )
         return HttpResponseRedirect(reverse("admin:accreditation_badgerequest_change", args=[pk]))
+
+    def _confirm_page(self, request, badge_request, action, form, *, problems):
+        to_state, label = DECISIONS[action]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Confirm the decision"),
+            "original": badge_request,
+            "action": action,
+            "action_label": label,
+            "confirm_label": CONFIRM_LABELS[action],
+            "to_state": State(to_state).label,
+            "form": form,
+            "problems": problems,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/accreditation/badgerequest/decide.html", context)
+
+    def selection_view(self, request):
+        """Preview a selection of the current event's submitted requests for a seed
+        (GET), then apply it (POST with `apply`)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        event = current_event()
+        data = request.POST if request.method == "POST" else request.GET
+        form = SelectionForm(data if "seed" in data else None, initial={"seed": _new_seed()})
+        selection = None
+        if event is not None and form.is_bound and form.is_valid():
+            seed = form.cleaned_data["seed"]
+            if request.method == "POST" and "apply" in request.POST:
+                selection, refusals = selection_apply(event=event, seed=seed, by=request.user)
+                for refusal in refusals:
+                    messages.error(request, refusal)
+                messages.success(
+                    request,
+                    _(
+                        "Selection applied with seed %(seed)s: %(approved)s approved, "
+                        "%(waitlisted)s on the waiting list."
+                    )
+                    % {
+                        "seed": seed,
+                        "approved": len(selection.approved),
+                        "waitlisted": len(selection.waitlisted),
+                    },
+                )
+                return HttpResponseRedirect(reverse("admin:accreditation_badgerequest_changelist"))
+            selection = selection_preview(event=event, seed=seed)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Selection"),
+            "event": event,
+            "form": form,
+            "selection": selection,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/accreditation/badgerequest/selection.html", context)
 
     def export_view(self, request):
         if not self.has_export_permission(request):
@@ -544,24 +785,33 @@ class BadgeRequestAdmin(OfficeAdmin):
         return _xlsx(accreditation_queryset(event=current_event()))
 
     def invitations_view(self, request):
-        """Who was invited to the current event and how far each invitation went."""
+        """Who was invited to the current event and how far each invitation went, a
+        page of INVITATIONS_PER_PAGE at a time, the totals counted in SQL."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         event = current_event()
         labels = dict(INVITATION_STATES)
-        rows = [
-            {**row, "label": labels[row["state"]]}
-            for row in (invitation_states(event=event) if event else [])
-        ]
         counts = dict.fromkeys(labels, 0)
-        for row in rows:
-            counts[row["state"]] += 1
+        page = None
+        if event is not None:
+            counts.update(invitation_state_counts(event=event))
+            paginator = Paginator(invitation_deliveries(event=event), INVITATIONS_PER_PAGE)
+            page = paginator.get_page(request.GET.get("page"))
+        rows = [
+            {
+                "delivery": delivery,
+                "state": delivery.invitation_state,
+                "label": labels[delivery.invitation_state],
+            }
+            for delivery in (page.object_list if page else [])
+        ]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Accreditation invitations"),
             "event": event,
             "rows": rows,
+            "page_obj": page,
             "states": [(label, counts[state]) for state, label in INVITATION_STATES],
         }
         return TemplateResponse(
@@ -600,6 +850,18 @@ class BadgeRequestAdmin(OfficeAdmin):
                 if move_is_allowed(obj.state, to_state)
             ]
             context["can_decide"] = self.has_change_permission(request, obj)
+            context["decision_form"] = ReviewDecisionForm(
+                initial=checklist_initial(obj), auto_id="id_decision_%s"
+            )
+            current = ReviewChecklist.objects.filter(badge_request=obj).first()
+            context["checklist_reused_from"] = (
+                current.reused_from.badge_request
+                if current is not None and current.reused_from is not None
+                else None
+            )
+            context["reusable_checklist"] = (
+                None if context["checklist_reused_from"] else reusable_checklist(badge_request=obj)
+            )
         # Every field is read-only: decisions go through the decision form alone.
         context.update(
             show_save=False, show_save_and_continue=False, show_save_and_add_another=False
@@ -658,7 +920,18 @@ class FieldVisitAdmin(OfficeAdmin):
         return obj.requested_count
 
 
+class SelectionRuleInline(admin.TabularInline):
+    """The selection's rules, applied in their order (see press.accreditation.selection)."""
+
+    model = SelectionRule
+    form = SelectionRuleForm
+    extra = 0
+    verbose_name_plural = _("selection rules, in order")
+
+
 @admin.register(AccreditationSettings)
 class AccreditationSettingsAdmin(OfficeAdmin):
     add_title = _("New accreditation settings")
-    list_display = ["event"]
+    list_display = ["event", "promote_from_waitlist"]
+    list_select_related = ["event"]
+    inlines = [SelectionRuleInline]

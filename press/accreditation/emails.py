@@ -104,6 +104,7 @@ def badge_request_email_send(*, email: BadgeRequestEmail) -> bool:
                 **pickup,
                 "updated": email.variant == "updated",
                 "resubmitted": email.variant == "resubmitted",
+                "promoted": email.variant == "promoted",
             },
             attachments=attachments,
             reply_to=[badge_request.event.press_email],

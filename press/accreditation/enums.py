@@ -66,3 +66,12 @@ EMAIL_RANKS = {
     EmailState.OPENED: 5,
     EmailState.COMPLAINED: 8,
 }
+
+
+class SelectionRuleKind(models.TextChoices):
+    """The rules a selection applies in order when requests exceed the places."""
+
+    PRIORITY = "priority", _("Priority to these outlet kinds")
+    OUTLET_CAP = "outlet_cap", _("At most N per outlet")
+    COUNTRY = "country", _("At least one journalist per country")
+    DRAW = "draw", _("Random draw")

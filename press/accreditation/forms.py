@@ -1,13 +1,15 @@
 """The public badge request form, used to request and, from the status page, to correct."""
 
 from django import forms
+from django.core.files.base import ContentFile
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from contacts.enums import OutletKind
+from press.accreditation.enums import SelectionRuleKind
 from press.accreditation.invitations import email_masked
-from press.accreditation.models import BadgeRole, Equipment, FieldVisit
+from press.accreditation.models import BadgeRole, Equipment, FieldVisit, SelectionRule
 from press.accreditation.requests import REQUEST_FIELDS
 from press.accreditation.selectors import field_visits_full
 from press.accreditation.uploads import document_clean, photo_clean
@@ -20,7 +22,7 @@ FIELDSETS = [
         _("Press card or letter of assignment"),
         ["press_card_number", "press_card_country", "press_card", "letter"],
     ),
-    (_("Photo for the badge"), ["photo"]),
+    (_("Photo for the badge"), ["photo", "reuse_photo"]),
     (
         _("Your attendance"),
         ["days", "field_visits", "interview_requests", "equipment", "accessibility_needs"],
@@ -107,7 +109,7 @@ class BadgeRequestForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, event, badge_request=None, invitation=None, **kwargs):
+    def __init__(self, *args, event, badge_request=None, invitation=None, returning=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
         self.badge_request = badge_request
@@ -125,6 +127,19 @@ class BadgeRequestForm(forms.Form):
                 self.fields["phone"].help_text = _(
                     "Leave empty to keep the number we have for you."
                 )
+        # A journalist accredited at an earlier edition, recognised by the invitation
+        # sent to their address: they may reuse that request's photo.
+        self.returning = returning if returning is not None and returning.photo else None
+        if self.returning is not None:
+            self.fields["photo"].required = False
+            self.fields["photo"].help_text = _(
+                "Or tick the box below to reuse the photo of your last request."
+            )
+            self.fields["reuse_photo"] = forms.BooleanField(
+                label=_("Reuse the photo of my request for %(event)s")
+                % {"event": self.returning.event.display_name()},
+                required=False,
+            )
         self.fields["days"].choices = [
             (day.isoformat(), formats.date_format(day, "l j F Y")) for day in event.days
         ]
@@ -158,6 +173,13 @@ class BadgeRequestForm(forms.Form):
         file = self.cleaned_data.get("photo")
         return photo_clean(file) if file else None
 
+    def _reused_photo(self):
+        if self.returning is None or not self.cleaned_data.get("reuse_photo"):
+            return None
+        with self.returning.photo.open("rb") as earlier:
+            content = earlier.read()
+        return ContentFile(content, name=self.returning.photo.name.rsplit("/", 1)[-1])
+
     def clean_press_card(self):
         file = self.cleaned_data.get("press_card")
         return document_clean(file, name="press-card") if file else None
@@ -186,6 +208,14 @@ class BadgeRequestForm(forms.Form):
         current = self.badge_request
         has_card = bool(cleaned.get("press_card") or (current and current.press_card))
         has_letter = bool(cleaned.get("letter") or (current and current.letter))
+        if self.returning is not None and not cleaned.get("photo"):
+            if not cleaned.get("reuse_photo"):
+                self.add_error("photo", _("Add a photo, or tick the box to reuse your last one."))
+            elif (cleaned.get("email") or "").strip().lower() != self.returning.email.lower():
+                self.add_error(
+                    "reuse_photo",
+                    _("Your last photo can only be reused with the address it was sent from."),
+                )
         if has_number and not cleaned.get("press_card_country"):
             self.add_error("press_card_country", _("Say which country issued the press card."))
         if has_number and not has_card:
@@ -216,6 +246,12 @@ class BadgeRequestForm(forms.Form):
         return data
 
     def files_cleaned(self) -> dict:
+        reused = None if self.cleaned_data.get("photo") else self._reused_photo()
+        if reused is not None:
+            return {**self._files_given(), "photo": reused}
+        return self._files_given()
+
+    def _files_given(self) -> dict:
         return {
             name: self.cleaned_data.get(name) for name in FILE_FIELDS if self.cleaned_data.get(name)
         }
@@ -231,6 +267,24 @@ def initial_from_request(badge_request) -> dict:
     initial["outlet_country"] = badge_request.outlet_country.code
     initial["press_card_country"] = badge_request.press_card_country.code or ""
     initial["field_visits"] = list(badge_request.field_visits.all())
+    return initial
+
+
+def initial_from_returning(badge_request) -> dict:
+    """A returning journalist's form starts from their last request, except what belongs
+    to that edition (days, field visits, interviews, consent)."""
+    initial = initial_from_request(badge_request)
+    # Nor what would let whoever holds a forwarded invitation reach the journalist or
+    # read their papers: the address and phone come from the record on submission.
+    for name in (
+        "days",
+        "field_visits",
+        "interview_requests",
+        "email",
+        "phone",
+        "press_card_number",
+    ):
+        initial.pop(name, None)
     return initial
 
 
@@ -251,3 +305,82 @@ def initial_from_invitation(delivery) -> dict:
             outlet_website=outlet.website,
         )
     return initial
+
+
+class ReviewDecisionForm(forms.Form):
+    """A reviewer's decision on a request's page: the note to the journalist (the reason,
+    for a rejection) and the checklist, which is stored with the decision."""
+
+    note = forms.CharField(
+        label=_("Note to the journalist (the reason, for a rejection)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+    )
+    photo_usable = forms.BooleanField(label=_("Photo usable for the badge"), required=False)
+    press_card_valid = forms.BooleanField(label=_("Press card valid"), required=False)
+    press_card_number = forms.CharField(label=_("Press card number"), required=False, max_length=60)
+    press_card_issuer = forms.CharField(label=_("Issuing body"), required=False, max_length=200)
+    press_card_expires_on = forms.DateField(
+        label=_("Expiry date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    letter_dated = forms.BooleanField(label=_("Letter of assignment dated"), required=False)
+    outlet_verified = forms.BooleanField(label=_("Outlet verified"), required=False)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    CHECKLIST = (
+        "photo_usable",
+        "press_card_valid",
+        "press_card_number",
+        "press_card_issuer",
+        "press_card_expires_on",
+        "letter_dated",
+        "outlet_verified",
+    )
+
+    def checklist(self) -> dict:
+        data = self.cleaned_data
+        return {
+            **{name: data[name] for name in self.CHECKLIST},
+            "press_card_number": data["press_card_number"].strip(),
+            "press_card_issuer": data["press_card_issuer"].strip(),
+        }
+
+    def checklist_fields(self):
+        return [self[name] for name in self.CHECKLIST]
+
+
+class SelectionRuleForm(forms.ModelForm):
+    outlet_kinds = forms.MultipleChoiceField(
+        label=_("outlet kinds"),
+        choices=OutletKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For a priority rule: the kinds of outlet it puts first."),
+    )
+
+    class Meta:
+        model = SelectionRule
+        fields = ["position", "kind", "outlet_kinds", "limit"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == SelectionRuleKind.PRIORITY and not data.get("outlet_kinds"):
+            self.add_error("outlet_kinds", _("A priority rule needs at least one outlet kind."))
+        if data.get("kind") == SelectionRuleKind.OUTLET_CAP and not data.get("limit"):
+            self.add_error(
+                "limit", _("At most 0 per outlet would select nobody: choose 1 or more.")
+            )
+        return data
+
+
+class SelectionForm(forms.Form):
+    seed = forms.IntegerField(
+        label=_("Seed of the draw"),
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text=_("The same seed, requests and rules give the same selection."),
+    )

@@ -4,6 +4,17 @@ how far each invitation went, and reminders to those who have not requested yet.
 from typing import Any
 
 from django.db import transaction
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -80,6 +91,43 @@ def invitation_states(*, event: Event) -> list[dict[str, Any]]:
             state = "sent"
         rows.append({"delivery": delivery, "state": state})
     return rows
+
+
+def invitation_deliveries(*, event: Event) -> QuerySet[Delivery]:
+    """invitation_states in SQL: the invitations sent for `event`, by address, each
+    annotated `invitation_state` (the same four), for a page of the invitations list."""
+    requested = (
+        BadgeRequest.objects.filter(event=event)
+        .alias(email_ci=Lower("email"))
+        .filter(Q(journalist_id=OuterRef("journalist_id")) | Q(email_ci=Lower(OuterRef("email"))))
+    )
+    return (
+        Delivery.objects.filter(
+            mailing__kind=INVITATION_KIND, mailing__event=event, sent_at__isnull=False
+        )
+        .annotate(
+            invitation_state=Case(
+                When(Exists(requested), then=Value("requested")),
+                When(clicked_at__isnull=False, then=Value("clicked")),
+                When(opened_at__isnull=False, then=Value("opened")),
+                default=Value("sent"),
+                output_field=CharField(),
+            )
+        )
+        .order_by("email", "pk")
+    )
+
+
+def invitation_state_counts(*, event: Event) -> dict[str, int]:
+    """How many invitations of `event` reached each state, counted in one query."""
+    deliveries: QuerySet = invitation_deliveries(event=event)
+    rows = (
+        deliveries.order_by()
+        .values("invitation_state")
+        .annotate(count=Count("pk"))
+        .values_list("invitation_state", "count")
+    )
+    return dict(rows)
 
 
 def invitation_reminder_create(*, event: Event, by: StaffMember) -> Mailing | None:

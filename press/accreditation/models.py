@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from contacts.enums import OutletKind
-from press.accreditation.enums import BadgeRequestState, BadgeRole, EmailState, Equipment
+from press.accreditation.enums import (
+    BadgeRequestState,
+    BadgeRole,
+    EmailState,
+    Equipment,
+    SelectionRuleKind,
+)
 from press.core.fields import staff_member_field
 from press.core.storage import private_storage
 from press.core.translated import TranslatedTextField, pick
@@ -49,6 +55,14 @@ class AccreditationSettings(models.Model):
     practical_information = TranslatedTextField(
         _("practical information"), max_length=2000, textarea=True, blank=True
     )
+    promote_from_waitlist = models.BooleanField(
+        _("promote from the waiting list automatically"),
+        default=True,
+        help_text=_(
+            "When an approved journalist withdraws or is cancelled, the first on the "
+            "waiting list is approved and told so."
+        ),
+    )
 
     class Meta:
         verbose_name = _("accreditation settings")
@@ -56,6 +70,39 @@ class AccreditationSettings(models.Model):
 
     def __str__(self):
         return str(self.event)
+
+
+class SelectionRule(models.Model):
+    """One rule of an event's selection, applied in the order of `position`."""
+
+    settings = models.ForeignKey(
+        AccreditationSettings,
+        verbose_name=_("accreditation settings"),
+        on_delete=models.CASCADE,
+        related_name="selection_rules",
+    )
+    position = models.PositiveIntegerField(_("order"), default=0)
+    kind = models.CharField(_("rule"), max_length=20, choices=SelectionRuleKind)
+    outlet_kinds = models.JSONField(
+        _("outlet kinds"),
+        default=list,
+        blank=True,
+        help_text=_("For a priority rule: the kinds of outlet it puts first."),
+    )
+    limit = models.PositiveIntegerField(
+        _("N"), default=1, help_text=_("For “at most N per outlet”.")
+    )
+
+    class Meta:
+        verbose_name = _("selection rule")
+        verbose_name_plural = _("selection rules")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "outlet_kinds": list(self.outlet_kinds), "limit": self.limit}
 
 
 class FieldVisit(models.Model):
@@ -166,6 +213,9 @@ class BadgeRequest(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = staff_member_field(_("decided by"))
     decision_note = models.TextField(_("note to the journalist"), blank=True)
+    waitlist_position = models.PositiveIntegerField(
+        _("place on the waiting list"), null=True, blank=True, editable=False
+    )
     documents_purged_at = models.DateTimeField(
         _("identity documents deleted"), null=True, blank=True
     )
@@ -231,6 +281,18 @@ class BadgeRequestTransition(models.Model):
     at = models.DateTimeField(_("when"), auto_now_add=True)
     by = staff_member_field(_("by"), help_text=_("Empty when the journalist made the move."))
     note = models.TextField(_("note"), blank=True)
+    checklist = models.JSONField(
+        _("reviewer's checklist"),
+        default=dict,
+        blank=True,
+        help_text=_("The checklist as it stood when the decision was taken."),
+    )
+    selection = models.JSONField(
+        _("selection"),
+        default=dict,
+        blank=True,
+        help_text=_("For a decision of a selection: its rules, its seed, the rank and why."),
+    )
 
     class Meta:
         verbose_name = _("badge request transition")
@@ -239,6 +301,41 @@ class BadgeRequestTransition(models.Model):
 
     def __str__(self):
         return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+class ReviewChecklist(models.Model):
+    """What a reviewer checked on a request's documents before deciding."""
+
+    badge_request = models.OneToOneField(
+        BadgeRequest,
+        verbose_name=_("badge request"),
+        on_delete=models.CASCADE,
+        related_name="checklist",
+    )
+    photo_usable = models.BooleanField(_("photo usable for the badge"), default=False)
+    press_card_valid = models.BooleanField(_("press card valid"), default=False)
+    press_card_number = models.CharField(_("press card number"), max_length=60, blank=True)
+    press_card_issuer = models.CharField(_("issuing body"), max_length=200, blank=True)
+    press_card_expires_on = models.DateField(_("press card expires on"), null=True, blank=True)
+    letter_dated = models.BooleanField(_("letter of assignment dated"), default=False)
+    outlet_verified = models.BooleanField(_("outlet verified"), default=False)
+    reused_from = models.ForeignKey(
+        "self",
+        verbose_name=_("verification reused from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField(_("checked"), auto_now=True)
+    checked_by = staff_member_field(_("checked by"))
+
+    class Meta:
+        verbose_name = _("reviewer's checklist")
+        verbose_name_plural = _("reviewer's checklists")
+
+    def __str__(self):
+        return str(self.badge_request)
 
 
 class BadgeRequestEmail(models.Model):

@@ -73,3 +73,44 @@ def field_visits_full(*, event: Event) -> set[int]:
     """Ids of the event's field visits whose press places are all approved."""
     visits = with_field_visit_occupancy(FieldVisit.objects.filter(event=event, capacity__gt=0))
     return {visit.pk for visit in visits if field_visit_is_full(visit)}
+
+
+def event_capacity(*, event: Event) -> dict:
+    """How full the event is, for the review queue: approved badges against the press
+    capacity (`capacity` 0: no limit, `left` None), approved badges on each day, and
+    each field visit's approved places (`approved_count`) against its own capacity."""
+    approved_days = BadgeRequest.objects.filter(event=event, state=State.APPROVED).values_list(
+        "days", flat=True
+    )
+    per_day = dict.fromkeys((day.isoformat() for day in event.days), 0)
+    approved = 0
+    for days in approved_days:
+        approved += 1
+        for day in days:
+            if day in per_day:
+                per_day[day] += 1
+    capacity = event.press_capacity
+    return {
+        "approved": approved,
+        "capacity": capacity,
+        "left": max(capacity - approved, 0) if capacity else None,
+        "days": [(day, per_day[day.isoformat()]) for day in event.days],
+        "visits": list(with_field_visit_occupancy(FieldVisit.objects.filter(event=event))),
+    }
+
+
+def returning_request(*, email: str, event: Event) -> BadgeRequest | None:
+    """The last approved request of the same address (any case) at an earlier edition:
+    a returning journalist. Looks the address up through Lower(email), which the
+    one-request-per-address index serves."""
+    return (
+        BadgeRequest.objects.alias(email_folded=Lower("email"))
+        .filter(
+            email_folded=email.strip().lower(),
+            state=State.APPROVED,
+            event__starts_on__lt=event.starts_on,
+        )
+        .select_related("event")
+        .order_by("-event__starts_on", "-pk")
+        .first()
+    )

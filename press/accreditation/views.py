@@ -20,6 +20,7 @@ from press.accreditation.forms import (
     BadgeRequestForm,
     initial_from_invitation,
     initial_from_request,
+    initial_from_returning,
 )
 from press.accreditation.invitations import invitation_find, invitation_followed
 from press.accreditation.models import BadgeRequest, BadgeRequestState
@@ -31,6 +32,7 @@ from press.accreditation.requests import (
     badge_request_submit,
     badge_request_update,
 )
+from press.accreditation.selectors import returning_request
 from press.core.clients import client_address
 from press.core.ratelimit import rate_limit_hit
 from press.events.selectors import current_event
@@ -59,11 +61,16 @@ def request_form(request):
         return render(request, "accreditation/closed.html", {"event": event, "now": timezone.now()})
     token = request.GET.get("invitation", "")
     invitation = invitation_find(token=token, event=event) if token else None
+    # Recognised by the invitation sent to their address: a journalist accredited at
+    # an earlier edition.
+    returning = returning_request(email=invitation.email, event=event) if invitation else None
     status = 200
     if request.method == "POST":
         if _rate_limited(request):
             return render(request, "accreditation/too_many.html", {"event": event}, status=429)
-        form = BadgeRequestForm(request.POST, request.FILES, event=event, invitation=invitation)
+        form = BadgeRequestForm(
+            request.POST, request.FILES, event=event, invitation=invitation, returning=returning
+        )
         if form.is_valid():
             try:
                 _badge_request, outcome = badge_request_submit(
@@ -87,7 +94,11 @@ def request_form(request):
         if invitation:
             invitation_followed(delivery=invitation)
             initial = initial_from_invitation(invitation)
-        form = BadgeRequestForm(initial=initial, event=event, invitation=invitation)
+        if returning:
+            initial = {**initial, **initial_from_returning(returning)}
+        form = BadgeRequestForm(
+            initial=initial, event=event, invitation=invitation, returning=returning
+        )
     return render(
         request,
         "accreditation/request.html",
@@ -95,6 +106,7 @@ def request_form(request):
             "event": event,
             "form": form,
             "invitation": invitation,
+            "returning": returning,
             "invitation_invalid": bool(token) and invitation is None,
         },
         status=status,

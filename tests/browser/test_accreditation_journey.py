@@ -75,6 +75,12 @@ def test_invited_journalist_requests_and_reviewer_approves(page, staff_user, tmp
     thumbnail.wait_for()
     assert page.evaluate("img => img.naturalWidth", thumbnail.element_handle()) == 600
     page.get_by_role("link", name="LAMBERT Camille").click()
+    # The reviewer's checklist, complete, so that approving needs no confirmation.
+    for box in ("photo_usable", "press_card_valid", "letter_dated", "outlet_verified"):
+        page.check(f"#id_decision_{box}")
+    page.fill("#id_decision_press_card_number", "FR-2024-118")
+    page.fill("#id_decision_press_card_issuer", "AJP")
+    page.fill("#id_decision_press_card_expires_on", "2030-12-31")
     page.locator("#decision-form").get_by_role("button", name="Accepter").click()
     page.wait_for_url("**/change/")
     assert (

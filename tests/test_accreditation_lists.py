@@ -1,0 +1,76 @@
+"""The review queue and the invitations page at volume: the per-outlet count runs for
+the page shown only, and the invitations come a page at a time."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from press.accreditation.admin import INVITATIONS_PER_PAGE
+from press.mailings.enums import MailingKind
+from press.mailings.models import Delivery, Mailing
+from tests.factories import JournalistFactory, OutletFactory
+from tests.factories.accreditation import BadgeRequestFactory
+
+CHANGELIST = "/admin/accreditation/badgerequest/"
+
+
+def test_queue_counts_outlets_for_the_page_only(client, staff_user, event):
+    client.force_login(staff_user("Accreditation reviewer"))
+    outlet = OutletFactory()
+    BadgeRequestFactory.create_batch(3, event=event, outlet=outlet, state="approved")
+    BadgeRequestFactory(event=event, outlet=outlet)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(CHANGELIST)
+
+    counting = [q["sql"] for q in queries if "outlet_approved" in q["sql"]]
+    assert len(counting) == 1
+    assert "IN (" in counting[0]
+    assert sorted(r.outlet_approved for r in response.context["cl"].result_list) == [2, 2, 2, 3]
+
+
+def test_queue_flag_filter_still_counts_every_row(client, staff_user, event):
+    client.force_login(staff_user("Accreditation reviewer"))
+    event.per_outlet_limit = 1
+    event.save()
+    outlet = OutletFactory()
+    BadgeRequestFactory(event=event, outlet=outlet, state="approved")
+    held = BadgeRequestFactory(event=event, outlet=outlet)
+    BadgeRequestFactory(event=event, outlet=OutletFactory())
+
+    response = client.get(CHANGELIST, {"flag": "outlet_limit"})
+
+    assert [r.pk for r in response.context["cl"].result_list] == [held.pk]
+
+
+def test_invitations_page_comes_a_page_at_a_time(client, staff_user, event):
+    client.force_login(staff_user("Accreditation reviewer"))
+    mailing = Mailing.objects.create(kind=MailingKind.INVITATION, event=event)
+    journalists = JournalistFactory.create_batch(INVITATIONS_PER_PAGE + 1)
+    Delivery.objects.bulk_create(
+        Delivery(
+            mailing=mailing,
+            journalist=journalist,
+            email=journalist.email,
+            language="fr",
+            sent_at=timezone.now(),
+            opened_at=timezone.now() if index == 0 else None,
+        )
+        for index, journalist in enumerate(journalists)
+    )
+    BadgeRequestFactory(event=event, email=journalists[1].email.upper())
+
+    first = client.get(f"{CHANGELIST}invitations/")
+    second = client.get(f"{CHANGELIST}invitations/", {"page": "2"})
+    beyond = client.get(f"{CHANGELIST}invitations/", {"page": "99"})
+
+    assert len(first.context["rows"]) == INVITATIONS_PER_PAGE
+    assert len(second.context["rows"]) == 1
+    assert len(beyond.context["rows"]) == 1
+    assert [count for _label, count in first.context["states"]] == [
+        INVITATIONS_PER_PAGE - 1,
+        1,
+        0,
+        1,
+    ]
+    assert "Page 1 sur 2" in first.content.decode()
