@@ -145,6 +145,11 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Behind a proxy: how many of ours stand in front (load balancer, TLS terminator…). The
+# client's address is then read from X-Forwarded-For, counted from the right; with 0
+# the header is never trusted. See press.core.clients.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "press.core.clients.axes_client_address"
 LOGIN_URL = "admin:login"
 
 # Internationalisation: the interface and the content languages.
