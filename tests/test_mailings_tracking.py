@@ -317,17 +317,76 @@ def test_webhook_is_refused_without_a_configured_secret(client, delivery, settin
 def test_webhook_is_refused_with_wrong_credentials(client, delivery, credentials):
     response = post(client, bounce_event(), credentials=credentials)
 
-    assert response.status_code == 400
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Basic realm="Presse provider webhooks", charset="UTF-8"'
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.SENT
 
 
-def test_webhook_is_refused_without_credentials(client, delivery):
-    response = client.post(URL, data=json.dumps(bounce_event()), content_type="application/json")
+@pytest.mark.parametrize("header", [None, "Bearer abc", "Basic !!!not-base64"])
+def test_webhook_is_refused_without_credentials(client, delivery, header):
+    extra = {"HTTP_AUTHORIZATION": header} if header else {}
+    response = client.post(
+        URL, data=json.dumps(bounce_event()), content_type="application/json", **extra
+    )
 
-    assert response.status_code == 400
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Basic realm=")
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.SENT
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"this is not json",
+        b"",
+        b"[1, 2, 3]",
+        b'"a string"',
+        b'{"RecordType": "Bounce", "MessageID": "' + MESSAGE_ID.encode() + b'", "BouncedAt": 7}',
+    ],
+    ids=["not-json", "empty", "a-list", "a-string", "wrong-field-types"],
+)
+def test_webhook_with_a_malformed_body_is_400_and_changes_nothing(client, delivery, body):
+    response = client.post(URL, data=body, content_type="application/json", **auth())
+
+    assert response.status_code == 400
+    assert response.content == b"The body is not a webhook call this endpoint understands."
+    delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.SENT
+    delivery.journalist.refresh_from_db()
+    assert delivery.journalist.suppressed_at is None
+
+
+def _database_down(execute, sql, params, many, context):
+    from django.db import OperationalError
+
+    raise OperationalError("server closed the connection unexpectedly")
+
+
+def test_webhook_while_the_database_is_down_is_503_then_the_retry_applies_once(client, delivery):
+    from django.db import connection
+
+    with connection.execute_wrapper(_database_down):
+        down = post(client, bounce_event())
+
+    assert down.status_code == 503
+    assert down["Retry-After"] == "60"
+    delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.SENT
+
+    retried = post(client, bounce_event())
+    delivery.refresh_from_db()
+    bounced_at = delivery.bounced_at
+    again = post(client, bounce_event())
+
+    assert (retried.status_code, again.status_code) == (200, 200)
+    delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.BOUNCED
+    assert delivery.bounced_at == bounced_at is not None
+    delivery.journalist.refresh_from_db()
+    assert delivery.journalist.suppressed_at is not None
+    assert delivery.journalist.suppression_reason == SuppressionReason.BOUNCED
 
 
 def test_erasure_anonymises_deliveries(delivery, officer):

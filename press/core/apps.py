@@ -16,6 +16,6 @@ class CoreConfig(AppConfig):
 
         post_migrate.connect(sync_staff_groups, dispatch_uid="press.sync_staff_groups")
 
-        from press.core import tracking
+        from press.core import checks, tracking  # noqa: F401 - checks register on import
 
         tracking.connect()

@@ -16,11 +16,12 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.csp import csp_override
 
 from press.core.admin import OfficeAdmin
 from press.core.sanitise import sanitise_html
 from press.core.translated import content_languages, language_name
-from press.releases.editor import rich_text_widget
+from press.releases.editor import RICH_TEXT_EDITOR_CSP, rich_text_widget
 from press.releases.enums import ReleaseStatus
 from press.releases.models import Attachment, Boilerplate, PressContact, Release, ReleaseVersion
 from press.releases.publishing import (
@@ -171,6 +172,11 @@ class ReleaseAdmin(OfficeAdmin):
             .select_related("event")
             .prefetch_related(Prefetch("versions", queryset=ReleaseVersion.objects.order_by()))
         )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The add and change pages show the rich-text editor, and only they need its policy.
+        view = csp_override(RICH_TEXT_EDITOR_CSP)(super().changeform_view)
+        return view(request, object_id, form_url, extra_context)
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
