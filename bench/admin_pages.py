@@ -165,19 +165,15 @@ def pages():
     from django.urls import NoReverseMatch, reverse
 
     found = []
-    for model, model_admin in sorted(
-        admin.site._registry.items(), key=lambda item: item[0]._meta.label
-    ):
-        info = (model._meta.app_label, model._meta.model_name)
+    for model in sorted(admin.site._registry, key=lambda model: model._meta.label):
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         try:
-            found.append((f"{model._meta.label} list", reverse("admin:%s_%s_changelist" % info)))
+            found.append((f"{model._meta.label} list", reverse(f"{prefix}_changelist")))
         except NoReverseMatch:
             continue
         first = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
         if first is not None:
-            found.append(
-                (f"{model._meta.label} change", reverse("admin:%s_%s_change" % info, args=[first]))
-            )
+            found.append((f"{model._meta.label} change", reverse(f"{prefix}_change", args=[first])))
     found.append(
         ("accreditation invitations", reverse("admin:accreditation_badgerequest_invitations"))
     )
