@@ -1,15 +1,18 @@
 """Sending a mailing, at most once per recipient.
 
-Sending is at most once per recipient. When sending starts the recipients are frozen
-into Delivery rows (pending). A run claims a batch of pending rows and marks them
-"sending" in its own committed transaction *before* handing them to the provider, then
-records the outcome of the whole batch with one bulk update. A worker killed mid-batch
-leaves those rows in "sending": a later run never hands them over again (they may or
-may not have reached the provider); once they are older than STALE_AFTER they are
-marked "interrupted" so the report says so (a provider event carrying the delivery's
-id in its metadata later corrects one that did go out). Re-running the task, the
-command or the admin's "resume" only sends to the rows still pending: nobody gets the
-mailing twice.
+When sending starts the recipients are frozen into Delivery rows (pending). A run
+claims at most CLAIM_SIZE (50) pending rows and marks them "sending" in its own
+committed transaction *before* handing them to the provider, then records the outcome
+of those rows with a few bulk statements. A worker killed mid-claim leaves at most 50
+rows in "sending": no run ever hands them over again (they may or may not have reached
+the provider). Every claim also renews the mailing's lease; the watchdog task
+(press.mailings.tasks.watch_mailing_task, queued when the mailing is scheduled) looks
+at the mailing each time the lease should have run out: rows claimed longer ago than
+the lease become "in doubt" (a provider event for one of them settles it) and, when
+the lease has expired with recipients still waiting, the mailing is queued again, so a
+worker that comes back resumes it with nobody's action. Nobody gets the mailing twice
+unless staff knowingly send it again to those in doubt
+(press.mailings.lifecycle.mailing_resend_in_doubt).
 """
 
 import datetime as dt
@@ -17,6 +20,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.mail import mailers
 from django.db import connection, transaction
 from django.utils import timezone
@@ -36,8 +40,20 @@ from press.mailings.selectors import mailing_locked
 
 logger = logging.getLogger(__name__)
 
+# Rows inserted per statement when freezing the recipients.
 BATCH_SIZE = 500
-STALE_AFTER = timedelta(minutes=10)
+# Rows claimed, handed over and recorded at a time: the most a killed worker leaves in
+# doubt.
+CLAIM_SIZE = 50
+# How long a claim may take before its rows are presumed lost with their worker.
+DEFAULT_LEASE = timedelta(minutes=2)
+
+
+def sending_lease() -> timedelta:
+    """MAILINGS_LEASE_SECONDS, else two minutes: longer than a batch of 50 takes to
+    leave, short enough that a dead run is picked up again soon."""
+    seconds = getattr(settings, "MAILINGS_LEASE_SECONDS", None)
+    return timedelta(seconds=seconds) if seconds else DEFAULT_LEASE
 
 
 @dataclass
@@ -45,6 +61,7 @@ class SendReport:
     sent: int = 0
     failed: int = 0
     skipped: int = 0
+    in_doubt: int = 0
     batches: int = 0
     # Rows still pending or being handed over by another worker (or left by a killed one).
     unfinished: bool = False
@@ -119,22 +136,23 @@ def _deliveries_insert(*, mailing: Mailing, recipients: list[Recipient]) -> None
 
 
 def mailing_send(
-    *, mailing: Mailing, by: StaffMember = None, batch_size: int = BATCH_SIZE
+    *, mailing: Mailing, by: StaffMember = None, batch_size: int = CLAIM_SIZE
 ) -> SendReport:
     """Send a mailing, or resume one being sent. A draft or a due scheduled mailing is
-    frozen first (its deliveries created, state "sending"); then batches of pending
-    deliveries go out over one connection each, suppressed journalists are skipped at
-    send time, a recipient the provider refuses is marked "failed" without stopping the
-    others. When no delivery is left pending, the mailing is "sent".
+    frozen first (its deliveries created, state "sending"); then batches of at most
+    `batch_size` (capped at CLAIM_SIZE) pending deliveries are claimed and go out over
+    one connection each, suppressed journalists are skipped at send time, a recipient
+    the provider refuses is marked "failed" without stopping the others. When no
+    delivery is left pending or being handed over, the mailing is "sent".
     Refuses a sent or cancelled mailing ("not_sendable") and a scheduled one that is
     not due ("not_due")."""
     now = timezone.now()
     mailing = _freeze(mailing=mailing, by=by, now=now)
-    _interrupt_stale(mailing=mailing, now=now)
-    report = SendReport()
+    report = SendReport(in_doubt=_doubt_stale(mailing=mailing, now=now))
+    size = max(1, min(batch_size, CLAIM_SIZE))
     packs: dict[str, LanguagePack] = {}
-    while Mailing.objects.filter(pk=mailing.pk, state=MailingState.SENDING).exists():
-        batch = _claim_batch(mailing=mailing, size=batch_size)
+    while True:
+        batch = _claim_batch(mailing=mailing, size=size)
         if not batch:
             break
         _send_batch(mailing=mailing, batch=batch, packs=packs, report=report)
@@ -143,25 +161,85 @@ def mailing_send(
     return report
 
 
-def _interrupt_stale(*, mailing: Mailing, now: dt.datetime) -> None:
-    mailing.deliveries.filter(state=DeliveryState.SENDING, sending_at__lt=now - STALE_AFTER).update(
-        state=DeliveryState.INTERRUPTED,
-        error=gettext("Sending was interrupted; not retried so that nobody gets it twice."),
+def _doubt_stale(*, mailing: Mailing, now: dt.datetime) -> int:
+    """Rows claimed longer ago than the lease: their worker died with them."""
+    return mailing.deliveries.filter(
+        state=DeliveryState.SENDING, sending_at__lt=now - sending_lease()
+    ).update(
+        state=DeliveryState.IN_DOUBT,
+        error=gettext(
+            "The worker stopped while handing this message to the provider: it may or may "
+            "not have been sent. Not sent again, so that nobody gets it twice."
+        ),
     )
 
 
-def _claim_batch(*, mailing: Mailing, size: int) -> list[Delivery]:
-    """Mark up to `size` pending deliveries "sending" and commit before any is sent."""
+@dataclass
+class Recovery:
+    """What the watchdog found: rows put in doubt, whether the mailing must be queued
+    again, and when to look next (None: the mailing needs no more watching)."""
+
+    in_doubt: int = 0
+    resume: bool = False
+    next_check: dt.datetime | None = None
+
+
+def mailing_recover(*, mailing: Mailing, now: dt.datetime | None = None) -> Recovery:
+    """Look after a mailing whose worker may have died. Rows claimed longer ago than the
+    lease become "in doubt". While the lease runs (a worker is busy with it), look
+    again when it ends. Once it has run out, or never started for a due scheduled
+    mailing, with deliveries still waiting, the lease is renewed and `resume` says to
+    queue the mailing again; with none waiting, the mailing is marked sent. A mailing
+    neither scheduled nor sending needs no watching."""
+    now = now or timezone.now()
+    lease = sending_lease()
     with transaction.atomic():
+        locked = mailing_locked(mailing)
+        if locked.state == MailingState.SCHEDULED:
+            due_since = locked.scheduled_at or now
+            expected = max(due_since, locked.lease_until or due_since) + lease
+            if expected > now:
+                return Recovery(next_check=expected)
+            locked.lease_until = now + lease
+            locked.save(update_fields=["lease_until"])
+            return Recovery(resume=True, next_check=locked.lease_until)
+        if locked.state != MailingState.SENDING:
+            return Recovery()
+        recovery = Recovery(in_doubt=_doubt_stale(mailing=locked, now=now))
+        if locked.lease_until and locked.lease_until > now:
+            recovery.next_check = locked.lease_until
+            return recovery
+        if not locked.deliveries.filter(state=DeliveryState.PENDING).exists():
+            _finish(mailing=locked)
+            locked.refresh_from_db(fields=["state"])
+            if locked.state != MailingState.SENDING:
+                return recovery
+        else:
+            recovery.resume = True
+        locked.lease_until = now + lease
+        locked.save(update_fields=["lease_until"])
+        recovery.next_check = locked.lease_until
+    return recovery
+
+
+def _claim_batch(*, mailing: Mailing, size: int) -> list[Delivery]:
+    """Mark up to `size` pending deliveries "sending" and commit before any is sent;
+    renew the mailing's lease with them. Nothing is claimed once the mailing is no
+    longer being sent (cancelled)."""
+    with transaction.atomic():
+        now = timezone.now()
+        renewed = Mailing.objects.filter(pk=mailing.pk, state=MailingState.SENDING).update(
+            lease_until=now + sending_lease()
+        )
+        if not renewed:
+            return []
         ids = list(
             Delivery.objects.select_for_update(skip_locked=True)
             .filter(mailing=mailing, state=DeliveryState.PENDING)
             .order_by("pk")
             .values_list("pk", flat=True)[:size]
         )
-        Delivery.objects.filter(pk__in=ids).update(
-            state=DeliveryState.SENDING, sending_at=timezone.now()
-        )
+        Delivery.objects.filter(pk__in=ids).update(state=DeliveryState.SENDING, sending_at=now)
     return list(Delivery.objects.filter(pk__in=ids).select_related("journalist").order_by("pk"))
 
 
@@ -224,7 +302,8 @@ def _record_outcomes(batch: list[Delivery], *, at: dt.datetime) -> None:
     """Save a batch's outcomes in a few statements whatever its size: the sent rows in
     one UPDATE with a CASE for their message ids (Django's bulk_update builds one
     expression object per row and field, which costs more than sending the email).
-    A row a provider event already moved on (matched by its metadata) keeps its state."""
+    A row a provider event already moved on (matched by its metadata) keeps its state;
+    one the watchdog put in doubt while this worker was slow is settled: it was sent."""
     sent = [delivery for delivery in batch if delivery.state == DeliveryState.SENT]
     skipped = [delivery.pk for delivery in batch if delivery.state == DeliveryState.SKIPPED]
     failed = [delivery for delivery in batch if delivery.state == DeliveryState.FAILED]
@@ -237,7 +316,8 @@ def _record_outcomes(batch: list[Delivery], *, at: dt.datetime) -> None:
             quoted_column(Delivery, name) for name in ("state", "sent_at", "message_id")
         )
         sql = (
-            f"UPDATE {table} SET {state} = CASE WHEN {state} = %s THEN %s ELSE {state} END, "  # noqa: S608
+            f"UPDATE {table} SET {state} = CASE WHEN {state} IN (%s, %s) THEN %s "  # noqa: S608
+            f"ELSE {state} END, "
             f"{sent_at} = %s, {message_id_column} = CASE {pk} {cases} END "
             f"WHERE {pk} IN ({marks})"
         )
@@ -246,6 +326,7 @@ def _record_outcomes(batch: list[Delivery], *, at: dt.datetime) -> None:
                 sql,
                 [
                     DeliveryState.SENDING.value,
+                    DeliveryState.IN_DOUBT.value,
                     DeliveryState.SENT.value,
                     connection.ops.adapt_datetimefield_value(at),
                     *params,
