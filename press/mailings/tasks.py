@@ -1,6 +1,7 @@
 """Background tasks of the mailings: they take ids only and call the sending functions.
 
-The send task sends a mailing; the watchdog task, queued when the mailing is
+The send task freezes a mailing's recipients and cuts them into batch tasks (parts of
+500), which any number of workers share; the watchdog task, queued when the mailing is
 scheduled, follows it until it is sent or cancelled and queues the send task again
 when the run died with its worker (see press.mailings.sending).
 """
@@ -13,19 +14,36 @@ from django.tasks import Task, task
 
 from press.mailings.errors import MailingError
 from press.mailings.models import Mailing
-from press.mailings.sending import mailing_recover, mailing_send
+from press.mailings.sending import mailing_recover, mailing_send, mailing_split
 
 logger = logging.getLogger(__name__)
 
 
 @task
 def send_mailing_task(mailing_id: int) -> dict[str, Any]:
-    """Send (or resume) a mailing; a mailing cancelled or not yet due is left alone."""
+    """Start (or resume) a mailing: its pending deliveries become batch tasks; a mailing
+    cancelled or not yet due is left alone."""
     mailing = Mailing.objects.filter(pk=mailing_id).first()
     if mailing is None:
         return {"skipped": "missing"}
     try:
-        report = mailing_send(mailing=mailing)
+        parts = mailing_split(mailing=mailing)
+    except MailingError as error:
+        logger.info("Mailing %s not sent: %s", mailing_id, error.code)
+        return {"skipped": error.code}
+    for first_id, last_id in parts:
+        send_mailing_part_task.enqueue(mailing_id, first_id, last_id)
+    return {"parts": len(parts)}
+
+
+@task
+def send_mailing_part_task(mailing_id: int, first_id: int, last_id: int) -> dict[str, Any]:
+    """Send one part of a mailing: its pending deliveries with ids in [first_id, last_id]."""
+    mailing = Mailing.objects.filter(pk=mailing_id).first()
+    if mailing is None:
+        return {"skipped": "missing"}
+    try:
+        report = mailing_send(mailing=mailing, first_id=first_id, last_id=last_id)
     except MailingError as error:
         logger.info("Mailing %s not sent: %s", mailing_id, error.code)
         return {"skipped": error.code}
