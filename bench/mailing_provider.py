@@ -12,8 +12,9 @@ stand-in. The database is PostgreSQL when DATABASE_URL names one (a database of 
 temporary folder. Timed from scheduling the mailing until it is sent.
 
 Prints seconds, messages_per_second, peak_rss_mb (the largest resident peak, VmHWM, of
-the worker processes), provider_calls, duplicates (recipients the stand-in received
-more than once: must be 0) and in_doubt; the last line is one JSON object.
+the worker processes), provider_calls, the deliveries' final states, duplicates
+(recipients the stand-in received more than once: must be 0) and in_doubt; the last
+line is one JSON object.
 """
 
 import argparse
@@ -218,6 +219,8 @@ def main() -> None:
         "provider_calls": provider.calls,
         "sent": sent,
         "in_doubt": states.get("in_doubt", 0),
+        "failed": states.get("failed", 0),
+        "states": dict(states),
         "duplicates": sum(1 for count in provider.recipients.values() if count > 1),
     }
     print(
