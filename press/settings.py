@@ -253,6 +253,12 @@ MAILERS = {
         )
     }
 }
+# Messages of a claim handed to the provider at once, each thread over its own
+# connection: an HTTP provider answers in 50-100 ms, so one after another would take
+# minutes for 10,000 recipients; an SMTP relay is given one connection.
+MAILINGS_SEND_CONCURRENCY = int(
+    os.environ.get("MAILINGS_SEND_CONCURRENCY", "25" if EMAIL_PROVIDER else "1")
+)
 ANYMAIL = {
     key.removeprefix("ANYMAIL_"): value
     for key, value in os.environ.items()

@@ -140,6 +140,7 @@ def test_admin_sends_now(officer_client, event, django_capture_on_commit_callbac
         "state_label": "Sent",
         "total": 2,
         "done": 2,
+        "in_doubt": 0,
         "percent": 100,
         "finished": True,
     }
@@ -233,7 +234,7 @@ def test_admin_report_totals_per_language_and_outlet_kind(officer_client, event)
     response = officer_client.get(change_url(mailing, "report/"))
 
     totals = response.context["totals"]
-    assert totals["overall"]["values"] == [3, 3, 1, 1, 0, 1, 0, 0, 0, 0]
+    assert totals["overall"]["values"] == [3, 3, 1, 1, 0, 1, 0, 0, 0, 0, 0]
     assert [(row["label"], row["values"][:4]) for row in totals["by_language"]] == [
         ("English", [1, 1, 0, 0]),
         ("French", [2, 2, 1, 1]),
@@ -394,6 +395,7 @@ def test_admin_status_reports_progress_while_sending(officer_client, event):
         "state_label": "Sending",
         "total": 4,
         "done": 1,
+        "in_doubt": 0,
         "percent": 25,
         "finished": False,
     }

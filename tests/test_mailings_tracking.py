@@ -272,10 +272,8 @@ def test_webhook_event_before_the_batch_is_recorded_is_kept(event, settings):
     ) == [(DeliveryState.DELIVERED, str(index), DELIVERED_AT) for index in range(3)]
 
 
-def test_webhook_event_corrects_a_delivery_left_interrupted_by_a_killed_worker(client, event):
-    interrupted = DeliveryFactory(
-        mailing__event=event, state=DeliveryState.INTERRUPTED, message_id=""
-    )
+def test_webhook_event_settles_a_delivery_left_in_doubt_by_a_killed_worker(client, event):
+    interrupted = DeliveryFactory(mailing__event=event, state=DeliveryState.IN_DOUBT, message_id="")
     payload = delivery_event("provider-id-1")
     payload["Metadata"] = {"mailing": str(interrupted.mailing.pk), "delivery": str(interrupted.pk)}
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from contacts.admin import JournalistAdmin, JournalistHistoryInline
 from contacts.enums import OutletKind
@@ -35,6 +36,7 @@ from press.mailings.enums import DeliveryState, MailingKind, MailingState
 from press.mailings.errors import MailingError
 from press.mailings.lifecycle import (
     mailing_cancel,
+    mailing_resend_in_doubt,
     mailing_resume,
     mailing_schedule,
     mailing_schedule_check,
@@ -240,6 +242,7 @@ class MailingAdmin(OfficeAdmin):
             ("<int:pk>/send/", self.send_view, "send"),
             ("<int:pk>/cancel/", self.cancel_view, "cancel"),
             ("<int:pk>/resume/", self.resume_view, "resume"),
+            ("<int:pk>/resend-in-doubt/", self.resend_view, "resend"),
             ("<int:pk>/status/", self.status_view, "status"),
             ("<int:pk>/report/", self.report_view, "report"),
             ("<int:pk>/report.xlsx", self.export_view, "export"),
@@ -380,6 +383,35 @@ class MailingAdmin(OfficeAdmin):
                 request, _("Sending resumes; nobody gets it twice."), messages.SUCCESS
             )
         return HttpResponseRedirect(self._change_url(mailing))
+
+    def resend_view(self, request, pk):
+        """Warn that some of those in doubt may get the mailing twice; send it again to
+        them only once staff confirm (POST)."""
+        mailing = self._mailing(request, pk, change=True)
+        if request.method == "POST":
+            try:
+                count = mailing_resend_in_doubt(mailing=mailing, by=request.user)
+            except MailingError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "Sending again to %(count)d recipient in doubt.",
+                        "Sending again to %(count)d recipients in doubt.",
+                        count,
+                    )
+                    % {"count": count},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(self._change_url(mailing))
+        context = self._context(
+            request,
+            mailing,
+            title=_("Send “%(mailing)s” again to those in doubt") % {"mailing": mailing},
+            progress=mailing_progress(mailing=mailing),
+        )
+        return TemplateResponse(request, "admin/mailings/mailing/resend.html", context)
 
     def status_view(self, request, pk):
         mailing = self._mailing(request, pk, change=False)

@@ -38,7 +38,9 @@ class DeliveryState(models.TextChoices):
     FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Not sent (suppressed)")
     CANCELLED = "cancelled", _("Not sent (cancelled)")
-    INTERRUPTED = "interrupted", _("Interrupted (not retried)")
+    # Handed to a worker that died before it recorded the outcome: the message may or
+    # may not have left. Never sent again unless staff ask for it knowingly.
+    IN_DOUBT = "in_doubt", _("In doubt (may have been sent)")
 
     @classmethod
     def rank(cls, state) -> int:
@@ -68,9 +70,10 @@ class DeliveryState(models.TextChoices):
 DELIVERY_RANKS = {
     DeliveryState.PENDING: 0,
     DeliveryState.SENDING: 1,
+    # Below "sent": any news from the provider about it settles the doubt.
+    DeliveryState.IN_DOUBT: 1,
     DeliveryState.SKIPPED: 2,
     DeliveryState.CANCELLED: 2,
-    DeliveryState.INTERRUPTED: 2,
     DeliveryState.FAILED: 2,
     DeliveryState.SENT: 2,
     DeliveryState.DELIVERED: 3,

@@ -80,6 +80,13 @@ class Mailing(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancelled_by = staff_member_field(_("cancelled by"))
     recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+    # Renewed by every batch a worker claims; once it has run out while the mailing is
+    # still sending, the run died and the watchdog task queues it again.
+    lease_until = models.DateTimeField(_("sending lease until"), null=True, editable=False)
+    doubt_resent_at = models.DateTimeField(
+        _("sent again to those in doubt"), null=True, blank=True, editable=False
+    )
+    doubt_resent_by = staff_member_field(_("sent again to those in doubt by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = staff_member_field(_("created by"))
 

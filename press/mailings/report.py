@@ -20,10 +20,8 @@ TOTALS = {
     "bounced": (_("Bounced"), Q(bounced_at__isnull=False)),
     "complained": (_("Marked as spam"), Q(complained_at__isnull=False)),
     "unsubscribed": (_("Unsubscribed"), Q(unsubscribed_at__isnull=False)),
-    "failed": (
-        _("Failed"),
-        Q(state__in=[DeliveryState.FAILED, DeliveryState.INTERRUPTED]),
-    ),
+    "failed": (_("Failed"), Q(state=DeliveryState.FAILED)),
+    "in_doubt": (_("In doubt"), Q(state=DeliveryState.IN_DOUBT)),
     "not_sent": (_("Not sent"), Q(state__in=[DeliveryState.SKIPPED, DeliveryState.CANCELLED])),
 }
 
@@ -33,9 +31,12 @@ def _counts():
 
 
 def mailing_progress(*, mailing) -> dict:
-    """Sent so far out of the frozen recipients, for the progress bar (one query)."""
+    """Sent so far out of the frozen recipients, for the progress bar, and how many are
+    in doubt (one query)."""
     counts = mailing.deliveries.aggregate(
-        total=Count("pk"), done=Count("pk", filter=~Q(state__in=NOT_DONE))
+        total=Count("pk"),
+        done=Count("pk", filter=~Q(state__in=NOT_DONE)),
+        in_doubt=Count("pk", filter=Q(state=DeliveryState.IN_DOUBT)),
     )
     total, done = counts["total"], counts["done"]
     finished = mailing.state in (MailingState.SENT, MailingState.CANCELLED)
@@ -44,6 +45,7 @@ def mailing_progress(*, mailing) -> dict:
         "state_label": str(mailing.get_state_display()),
         "total": total,
         "done": done,
+        "in_doubt": counts["in_doubt"],
         "percent": round(100 * done / total) if total else (100 if finished else 0),
         "finished": finished,
     }

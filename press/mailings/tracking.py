@@ -24,6 +24,8 @@ from press.mailings.models import Delivery
 
 # anymail event type → (delivery state, timestamp field)
 EVENT_STATES = {
+    # The provider accepted it: settles a delivery left in doubt by a killed worker.
+    EventType.SENT: (DeliveryState.SENT, "sent_at"),
     EventType.DELIVERED: (DeliveryState.DELIVERED, "delivered_at"),
     EventType.OPENED: (DeliveryState.OPENED, "opened_at"),
     EventType.CLICKED: (DeliveryState.CLICKED, "clicked_at"),
