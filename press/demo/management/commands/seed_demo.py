@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from press.badges.demo import seed_badges
 from press.demo.accreditation import seed_accreditation
 from press.demo.contacts import seed_contacts
 from press.demo.event import seed_event, seed_next_edition
@@ -23,8 +24,10 @@ class Command(BaseCommand):
             releases = seed_releases(event)
             seed_mailings(event, releases)
             seed_accreditation(event)
+            seed_badges(event)
             next_edition = seed_next_edition()
             seed_accreditation(next_edition)
+            seed_badges(next_edition)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {event.slug} (past edition) and {next_edition.slug} "
