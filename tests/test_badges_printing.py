@@ -14,6 +14,7 @@ from PIL import Image
 from reportlab.lib.pagesizes import A4, A6
 from reportlab.pdfbase import pdfmetrics
 
+from press.accreditation.enums import BadgeRole
 from press.badges.enums import BadgeState
 from press.badges.errors import BadgeError
 from press.badges.models import BadgePrint
@@ -23,6 +24,7 @@ from press.badges.printing import (
     PHOTO_DPI,
     PHOTO_HEIGHT,
     PHOTO_WIDTH,
+    ROLE_COLOURS,
     badge_face,
     badges_pdf,
     badges_print,
@@ -278,3 +280,19 @@ def test_badge_face_reads_the_photo_once_per_badge(django_assert_num_queries):
         face = badge_face(badge)
     assert face.photo is not None
     assert face.code == badge.code
+
+
+@pytest.mark.parametrize("role", [choice.value for choice in BadgeRole])
+def test_each_role_prints_on_its_own_colour_band(role):
+    badge = BadgeFactory(badge_request__role=role)
+    _document, (page,) = pages(pdf_of([badge]))
+    image = page.render(scale=1).to_pil().convert("RGB")
+    # The band fills the foot of the card; read it near the left edge, clear of text.
+    band = image.getpixel((3, image.height - 5))
+    colour = ROLE_COLOURS[role]
+    assert band == tuple(round(part * 255) for part in (colour.red, colour.green, colour.blue))
+
+
+def test_role_colours_are_distinct():
+    assert set(ROLE_COLOURS) == set(BadgeRole.values)
+    assert len({colour.hexval() for colour in ROLE_COLOURS.values()}) == len(ROLE_COLOURS)

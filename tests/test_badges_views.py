@@ -323,3 +323,10 @@ def test_pdf_download_is_not_cached(officer_client):
     response = officer_client.post(SELECTED_URL, {"badge": [badge.pk]})
     assert response["Cache-Control"] == "private, no-store"
     assert pdf_codes(response) == [badge.code]
+
+
+def test_badge_list_links_to_the_print_page_for_those_who_may_print(client, staff_user):
+    client.force_login(staff_user("Accreditation reviewer"))
+    assert f'href="{PRINT_URL}"' in client.get("/admin/badges/badge/").content.decode()
+    client.force_login(staff_user("Viewer"))
+    assert f'href="{PRINT_URL}"' not in client.get("/admin/badges/badge/").content.decode()

@@ -18,7 +18,8 @@ from contacts.journalists import journalist_suppress
 from press.accreditation.calendar import badge_collection_ics
 from press.accreditation.enums import BadgeRequestState, EmailState
 from press.accreditation.models import AccreditationSettings, BadgeRequest, BadgeRequestEmail
-from press.core.emails import send_email
+from press.badges.qr import badge_qr_inline
+from press.core.emails import InlineImage, send_email
 from press.core.translated import pick
 from press.events.models import Event
 
@@ -89,9 +90,12 @@ def badge_request_email_send(*, email: BadgeRequestEmail) -> bool:
     language = badge_request.language
     pickup = badge_pickup(event=badge_request.event, language=language)
     attachments = []
+    inline_images: list[InlineImage] = []
     if email.template == EMAIL_FOR_STATE[State.APPROVED]:
         ics = badge_collection_ics(badge_request=badge_request, pickup=pickup)
         attachments.append(("badge.ics", ics, "text/calendar"))
+        qr = badge_qr_inline(badge_request=badge_request)
+        inline_images += [qr] if qr else []
     try:
         message_id = send_email(
             template=email.template,
@@ -105,8 +109,10 @@ def badge_request_email_send(*, email: BadgeRequestEmail) -> bool:
                 "updated": email.variant == "updated",
                 "resubmitted": email.variant == "resubmitted",
                 "promoted": email.variant == "promoted",
+                "badge_qr_cid": inline_images[0].cid if inline_images else "",
             },
             attachments=attachments,
+            inline_images=inline_images,
             reply_to=[badge_request.event.press_email],
             tags=["accreditation", email.template],
             metadata={METADATA_KEY: str(email.pk)},

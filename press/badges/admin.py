@@ -66,6 +66,7 @@ class BadgeAdmin(OfficeAdmin):
         "badge_request__last_name",
         "badge_request__outlet_name",
     ]
+    change_list_template = "admin/badges/badge/change_list.html"
     actions = ["print_a6", "print_a4", "replace_code"]
     inlines = [BadgePrintInline]
     fields = readonly_fields = (
@@ -88,6 +89,10 @@ class BadgeAdmin(OfficeAdmin):
 
     def has_print_permission(self, request: HttpRequest) -> bool:
         return can_print(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        context = {"can_print": can_print(request.user), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=context)
 
     @admin.display(description=_("name"), ordering="badge_request__last_name")
     def name(self, obj: Badge) -> str:

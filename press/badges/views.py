@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -105,7 +106,7 @@ def print_selected(request: HttpRequest) -> HttpResponseBase:
 def print_or_confirm(request: HttpRequest, form: PrintSelectedForm) -> HttpResponseBase:
     back = request.POST.get("next") or ""
     if not back.startswith("/") or back.startswith("//"):
-        back = "/admin/badges/badge/"
+        back = reverse("admin:badges_badge_changelist")
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:

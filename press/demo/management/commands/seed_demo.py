@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from press.badges.demo import seed_badges
 from press.demo.accreditation import seed_accreditation
 from press.demo.checkin import seed_checkin
 from press.demo.contacts import seed_contacts
@@ -24,8 +25,10 @@ class Command(BaseCommand):
             releases = seed_releases(event)
             seed_mailings(event, releases)
             seed_accreditation(event)
+            seed_badges(event)
             next_edition = seed_next_edition()
             seed_accreditation(next_edition)
+            seed_badges(next_edition)
             seed_checkin(event)
             seed_checkin(next_edition)
         self.stdout.write(
