@@ -5,6 +5,7 @@ page in the media file."""
 
 import mimetypes
 import secrets
+import tempfile
 
 from django import forms
 from django.contrib import admin, messages
@@ -23,6 +24,7 @@ from django.utils.translation import ngettext
 from contacts.admin import CountryFilter, JournalistAdmin, JournalistHistoryInline
 from contacts.imports.reading import UnreadableSpreadsheet
 from press.core.admin import OfficeAdmin
+from press.core.spreadsheets import xlsx_response
 from press.core.storage import private_storage
 from press.coverage.enums import CoverageSource
 from press.coverage.imports import coverage_import_apply, coverage_import_plan
@@ -36,6 +38,11 @@ from press.coverage.items import (
 from press.coverage.metadata import MetadataError, page_metadata_read
 from press.coverage.models import CoverageInvitation, CoverageItem
 from press.coverage.outreach import coverage_invitations_prepare
+from press.coverage.report import (
+    coverage_export_headers,
+    coverage_export_rows,
+    coverage_report_write,
+)
 from press.coverage.selectors import (
     attended_request_ids,
     attended_without_coverage,
@@ -221,6 +228,16 @@ class CoverageItemAdmin(OfficeAdmin):
                 name="coverage_coverageitem_ask",
             ),
             path(
+                "report/",
+                self.admin_site.admin_view(self.report_view),
+                name="coverage_coverageitem_report",
+            ),
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name="coverage_coverageitem_export",
+            ),
+            path(
                 "<int:pk>/clipping/",
                 self.admin_site.admin_view(self.clipping_view),
                 name="coverage_coverageitem_clipping",
@@ -396,6 +413,37 @@ class CoverageItemAdmin(OfficeAdmin):
                 .order_by("-created_at", "pk")[:200],
             )
         return TemplateResponse(request, "coverage/admin/ask.html", context)
+
+    def report_view(self, request):
+        """The PDF report of an event (?event=<id>, else the current one)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        event = self._event_from(request)
+        if event is None:
+            raise Http404
+        spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse
+        coverage_report_write(event=event, target=spool)
+        spool.seek(0)
+        return FileResponse(
+            spool,
+            as_attachment=True,
+            filename=f"coverage-{event.slug}.pdf",
+            content_type="application/pdf",
+        )
+
+    def export_view(self, request):
+        """The coverage of an event as xlsx (?event=<id>, else the current one)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        event = self._event_from(request)
+        if event is None:
+            raise Http404
+        return xlsx_response(
+            filename=f"coverage-{event.slug}.xlsx",
+            title=str(_("Coverage")),
+            headers=coverage_export_headers(),
+            rows=coverage_export_rows(event=event),
+        )
 
     def clipping_view(self, request, pk):
         """A clipping, for staff allowed to see coverage; never under /media/."""
