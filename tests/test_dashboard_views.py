@@ -266,9 +266,14 @@ def test_staff_without_a_group_is_refused(client, staff_user, event):
 
 
 def test_dashboard_in_french(officer_client, event):
+    BadgeRequestFactory.create_batch(3, event=event)
+
     response = officer_client.get(reverse(INDEX), {"event": event.pk}, HTTP_ACCEPT_LANGUAGE="fr")
 
-    assert "Tableau de bord" in response.content.decode()
+    page = response.content.decode()
+    assert "Tableau de bord" in page
+    assert "en attente de décision" in page
+    assert "waiting for a decision" not in page
 
 
 def test_admin_index_leads_to_the_dashboard(officer_client):

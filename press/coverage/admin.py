@@ -154,8 +154,6 @@ class CoverageItemAdmin(OfficeAdmin):
         "language",
         "published_on",
         "audience",
-        "source",
-        "event",
     ]
     list_filter = ["event", CountryFilter, "kind", "language", "source"]
     list_select_related = ["event"]

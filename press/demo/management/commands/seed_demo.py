@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from press.coverage.demo import seed_coverage
 from press.demo.accreditation import seed_accreditation
 from press.demo.contacts import seed_contacts
 from press.demo.event import seed_event, seed_next_edition
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             releases = seed_releases(event)
             seed_mailings(event, releases)
             seed_accreditation(event)
+            seed_coverage(event)
             next_edition = seed_next_edition()
             seed_accreditation(next_edition)
         self.stdout.write(
