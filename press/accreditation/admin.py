@@ -60,6 +60,8 @@ from press.accreditation.selectors import (
 )
 from press.core.admin import OfficeAdmin
 from press.core.spreadsheets import xlsx_response
+from press.coverage.records import track_record_describe
+from press.coverage.selectors import journalist_track_record
 from press.events.models import Event
 from press.events.selectors import current_event
 
@@ -375,6 +377,7 @@ class BadgeRequestAdmin(OfficeAdmin):
         "decided_by",
         "decision_note",
         "documents_purged_at",
+        "track_record",
     ]
     fieldsets = [
         (None, {"fields": ["event", "state", "flags", "documents_preview"]}),
@@ -386,6 +389,7 @@ class BadgeRequestAdmin(OfficeAdmin):
                     ("email", "phone"),
                     ("nationality", "language"),
                     "journalist",
+                    "track_record",
                     "role",
                 ]
             },
@@ -535,6 +539,13 @@ class BadgeRequestAdmin(OfficeAdmin):
         if not obj.photo:
             return _("No document held.")
         return format_html('<img src="{}" alt="" class="badge-document">', file_url(obj, "photo"))
+    @admin.display(description=_("earlier editions"))
+    def track_record(self, obj):
+        if obj.journalist is None:
+            return "—"
+        records = journalist_track_record(journalist=obj.journalist, before_event=obj.event)
+        lines = track_record_describe(records)
+        return format_html_join("", "<div>{}</div>", ((line,) for line in lines)) or _("none")
 
     @admin.display(description=_("documents"))
     def documents_preview(self, obj):

@@ -8,3 +8,8 @@ class CoverageConfig(AppConfig):
     name = "press.coverage"
     label = "coverage"
     verbose_name = _("Coverage")
+
+    def ready(self):
+        from press.coverage import receivers
+
+        receivers.connect()

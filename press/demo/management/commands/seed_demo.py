@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from press.badges.demo import seed_badges
+from press.coverage.demo import seed_coverage
 from press.demo.accreditation import seed_accreditation
 from press.demo.checkin import seed_checkin
 from press.demo.contacts import seed_contacts
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             seed_mailings(event, releases)
             seed_accreditation(event)
             seed_badges(event)
+            seed_coverage(event)
             next_edition = seed_next_edition()
             seed_accreditation(next_edition)
             seed_badges(next_edition)

@@ -1,0 +1,28 @@
+"""Choices of the coverage area."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CoverageKind(models.TextChoices):
+    PRINT = "print", _("Print")
+    ONLINE = "online", _("Online")
+    RADIO = "radio", _("Radio")
+    TV = "tv", _("TV")
+    AGENCY = "agency", _("Agency")
+    SOCIAL = "social", _("Social media")
+
+
+class CoverageSource(models.TextChoices):
+    STAFF = "staff", _("Added by the office")
+    JOURNALIST = "journalist", _("Submitted by the journalist")
+    IMPORT = "import", _("Imported")
+
+
+class InvitationState(models.TextChoices):
+    """How far a "share your coverage" email got."""
+
+    QUEUED = "queued", _("Waiting to be sent")
+    SENDING = "sending", _("Being handed to the provider")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
