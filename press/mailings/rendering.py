@@ -25,6 +25,7 @@ from press.mailings.errors import MailingError
 from press.mailings.models import Mailing
 from press.mailings.recipients import mailing_languages
 from press.mailings.text import html_to_text
+from press.releases.access import AccessHolder, release_access_grant
 from press.releases.models import Release
 
 if TYPE_CHECKING:
@@ -101,6 +102,9 @@ class LanguagePack:
     greeting_anonymous: str
     unsubscribe_url: str
     invitation_url: str
+    # A release's public page, and its recipients' personal link (press.releases.access).
+    public_release_url: str = ""
+    personal_release_url: str = ""
 
 
 def sender_address(mailing: Mailing) -> str:
@@ -143,7 +147,7 @@ def _release_context(release: Release, language: str) -> dict[str, Any]:
     return {
         "release": release,
         "version": version,
-        "release_url": release_url,
+        "public_release_url": release_url,
         "body_html": mark_safe(body),  # noqa: S308 - sanitised just above
         "body_text": html_to_text(body),
         "standfirst": version.standfirst,
@@ -202,6 +206,12 @@ def language_pack(*, mailing: Mailing, language: str) -> LanguagePack:
         invitation = ""
         if mailing.kind == MailingKind.INVITATION:
             invitation = invitation_base_url() or ""
+        public_release_url = context.get("public_release_url", "")
+        personal_release_url = ""
+        if public_release_url:
+            personal_release_url = settings.SITE_URL + reverse(
+                "newsroom:personal", kwargs={"token": TOKEN_PLACEHOLDER}
+            )
         greeting_named = gettext("Dear %(name)s,")
         greeting_anonymous = gettext("Hello,")
     compiled = email_compile(
@@ -216,14 +226,25 @@ def language_pack(*, mailing: Mailing, language: str) -> LanguagePack:
         greeting_anonymous=greeting_anonymous,
         unsubscribe_url=unsubscribe,
         invitation_url=invitation,
+        public_release_url=public_release_url,
+        personal_release_url=personal_release_url,
     )
 
 
-def _personal_values(pack: LanguagePack, *, name: str, token: str) -> dict[str, str]:
+def _personal_values(
+    pack: LanguagePack, *, name: str, token: str, read_token: str | None = None
+) -> dict[str, str]:
+    """`read_token` is the recipient's personal link to the release (its own token,
+    which grants reading that release only); without one the button leads to the
+    public page."""
+    release_url = pack.public_release_url
+    if read_token and pack.personal_release_url:
+        release_url = pack.personal_release_url.replace(TOKEN_PLACEHOLDER, read_token)
     return {
         "greeting": pack.greeting_named % {"name": name} if name else pack.greeting_anonymous,
         "unsubscribe_url": pack.unsubscribe_url.replace(TOKEN_PLACEHOLDER, token),
         "invitation_url": pack.invitation_url + token if pack.invitation_url else "",
+        "release_url": release_url,
     }
 
 
@@ -236,8 +257,9 @@ def personal_message(
     token: str,
     subject: str | None = None,
     delivery_id: int | None = None,
+    read_token: str | None = None,
 ) -> AnymailMessage:
-    values = _personal_values(pack, name=name, token=token)
+    values = _personal_values(pack, name=name, token=token, read_token=read_token)
     # The delivery id travels with the message and comes back in the provider's events
     # (anymail `metadata`): an event that arrives before the batch stored its message
     # ids still finds its delivery (see press.mailings.tracking.delivery_track).
@@ -285,12 +307,26 @@ def mailing_send_test(*, mailing: Mailing, by: "User") -> list[str]:
         raise MailingError("no_email", _("Your account has no email address to send a test to."))
     languages = mailing_check(mailing=mailing)
     name = by.get_full_name()
+    read_token = None
+    if mailing.release is not None:
+        # The tester gets a personal link of their own, so that it works as a
+        # recipient's would (and their openings are recorded under their address).
+        tokens = release_access_grant(
+            release=mailing.release, holders=[AccessHolder(email=by.email, name=name)]
+        )
+        read_token = tokens[by.email.strip().lower()]
     for language in languages:
         pack = language_pack(mailing=mailing, language=language)
         with translation.override(language):
             subject = gettext("[TEST] %(subject)s") % {"subject": pack.compiled.subject}
         message = personal_message(
-            mailing, pack, to=by.email, name=name, token="test", subject=subject
+            mailing,
+            pack,
+            to=by.email,
+            name=name,
+            token="test",
+            subject=subject,
+            read_token=read_token,
         )
         mailers.default.send_messages([message])
     return languages

@@ -27,12 +27,13 @@ from contacts.suppression import journalist_exclusion, suppression_reasons
 from press.core.db import quoted_column, quoted_table
 from press.core.emails import message_id
 from press.core.typing import StaffMember
-from press.mailings.enums import DeliveryState, MailingState
+from press.mailings.enums import DeliveryState, MailingKind, MailingState
 from press.mailings.errors import MailingError
 from press.mailings.models import Delivery, Mailing, delivery_token
 from press.mailings.recipients import Recipient, mailing_recipients
 from press.mailings.rendering import LanguagePack, language_pack, mailing_check, personal_message
 from press.mailings.selectors import mailing_locked
+from press.releases.access import AccessHolder, release_access_grant
 
 logger = logging.getLogger(__name__)
 
@@ -181,13 +182,17 @@ def _send_batch(
     *, mailing: Mailing, batch: list[Delivery], packs: dict[str, LanguagePack], report: SendReport
 ) -> None:
     listed = suppression_reasons([delivery.email for delivery in batch])
-    outgoing = []
+    deliverable = []
     for delivery in batch:
         journalist = delivery.journalist
         if journalist is None or journalist_exclusion(journalist, listed=listed):
             delivery.state = DeliveryState.SKIPPED
             report.skipped += 1
             continue
+        deliverable.append(delivery)
+    read_tokens = _personal_links(mailing=mailing, deliveries=deliverable)
+    outgoing = []
+    for delivery in deliverable:
         if delivery.language not in packs:
             packs[delivery.language] = language_pack(mailing=mailing, language=delivery.language)
         pack = packs[delivery.language]
@@ -198,6 +203,7 @@ def _send_batch(
             name=delivery.name,
             token=delivery.token,
             delivery_id=delivery.pk,
+            read_token=read_tokens.get(delivery.email.strip().lower()),
         )
         outgoing.append((delivery, message))
     mailer = mailers.default
@@ -218,6 +224,19 @@ def _send_batch(
     finally:
         mailer.close()
     _record_outcomes(batch, at=timezone.now())
+
+
+def _personal_links(*, mailing: Mailing, deliveries: list[Delivery]) -> dict[str, str]:
+    """Each recipient's personal link to the release (a few queries per batch)."""
+    if mailing.kind != MailingKind.RELEASE or mailing.release is None or not deliveries:
+        return {}
+    return release_access_grant(
+        release=mailing.release,
+        holders=[
+            AccessHolder(email=d.email, name=d.name, journalist_id=d.journalist_id)
+            for d in deliveries
+        ],
+    )
 
 
 def _record_outcomes(batch: list[Delivery], *, at: dt.datetime) -> None:

@@ -136,6 +136,9 @@ class AttachmentInline(admin.StackedInline):
         return attachment.get_kind_display() or "—"
 
 
+READINGS_SHOWN = 200
+
+
 class ScheduleForm(forms.Form):
     publish_at = forms.SplitDateTimeField(label=_("publish at"), widget=AdminSplitDateTime)
 
@@ -149,12 +152,21 @@ class ReleaseAdmin(OfficeAdmin):
     date_hierarchy = "publish_at"
     inlines = [ReleaseVersionInline, AttachmentInline]
     filter_horizontal = ["contacts"]
-    readonly_fields = ["state", "publish_at", "created_by", "created_at", "updated_by", "history"]
+    readonly_fields = [
+        "state",
+        "publish_at",
+        "created_by",
+        "created_at",
+        "updated_by",
+        "history",
+        "embargo_readings",
+    ]
     actions = ["publish_selected", "unpublish_selected", "archive_selected"]
     fieldsets = [
         (None, {"fields": ["event", ("dateline_place", "dateline_date"), "embargo_until"]}),
         (_("Publication"), {"fields": ["state", "publish_at", "history"]}),
         (_("Around the text"), {"fields": ["featured_image", "contacts", "boilerplate"]}),
+        (_("Read under embargo"), {"fields": ["embargo_readings"]}),
         (
             _("Record"),
             {"fields": [("created_by", "created_at"), "updated_by"], "classes": ["collapse"]},
@@ -224,6 +236,43 @@ class ReleaseAdmin(OfficeAdmin):
                     change.changed_by or "—",
                 )
                 for change in changes
+            ),
+        )
+
+    @admin.display(description=_("openings of personal links"))
+    def embargo_readings(self, release):
+        """Who opened the release through their personal link before the embargo lifted."""
+        if not release.pk:
+            return "—"
+        readings = list(
+            release.readings.select_related("access", "access__journalist")[:READINGS_SHOWN]
+        )
+        if not readings:
+            return _("Nobody has opened it through a personal link before publication.")
+        total = release.readings.count()
+        summary = ngettext(
+            "%(count)d opening before publication.",
+            "%(count)d openings before publication.",
+            total,
+        ) % {"count": total}
+        return format_html(
+            "<p>{}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            summary,
+            _("when"),
+            _("who"),
+            _("email"),
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (
+                        date_format(timezone.localtime(reading.opened_at), "SHORT_DATETIME_FORMAT"),
+                        reading.access.name or "—",
+                        reading.access.email,
+                    )
+                    for reading in readings
+                ),
             ),
         )
 

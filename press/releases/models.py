@@ -307,3 +307,58 @@ class ReleaseStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+def access_token() -> str:
+    """192 random bits: a personal link that lets its holder read one release."""
+    return secrets.token_urlsafe(24)
+
+
+class ReleaseAccess(models.Model):
+    """A recipient's personal link to one release: it shows the release, files included,
+    while the embargo holds, and the public page afterwards. It grants nothing else (no
+    unsubscribing, no other release)."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="accesses")
+    journalist = models.ForeignKey(
+        "contacts.Journalist",
+        verbose_name=_("journalist"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="release_accesses",
+    )
+    email = models.EmailField(_("email"), max_length=254)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=access_token, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("personal link")
+        verbose_name_plural = _("personal links")
+        constraints = [
+            models.UniqueConstraint(fields=["release", "email"], name="one_access_per_address"),
+        ]
+
+    def __str__(self):
+        return self.name or self.email
+
+
+class ReleaseReading(models.Model):
+    """One opening of an embargoed release through a personal link, before the lift."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="readings")
+    access = models.ForeignKey(
+        ReleaseAccess, on_delete=models.CASCADE, related_name="readings", verbose_name=_("link")
+    )
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reading under embargo")
+        verbose_name_plural = _("readings under embargo")
+        ordering = ["-opened_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.access} · {self.opened_at:%Y-%m-%d %H:%M}"

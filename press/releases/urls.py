@@ -14,4 +14,16 @@ urlpatterns = [
     path(_("releases/<slug:slug>/"), views.release, name="release"),
     path(_("releases/<int:pk>/media-kit/"), views.media_kit, name="media_kit"),
     path(_("files/<int:pk>/"), views.attachment_download, name="attachment"),
+    # Personal links of a release's recipients (see press.releases.access).
+    path(_("releases/read/<str:token>/"), views.release_personal, name="personal"),
+    path(
+        _("releases/read/<str:token>/files/<int:pk>/"),
+        views.release_personal_attachment,
+        name="personal_attachment",
+    ),
+    path(
+        _("releases/read/<str:token>/media-kit/"),
+        views.release_personal_media_kit,
+        name="personal_media_kit",
+    ),
 ]

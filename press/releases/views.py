@@ -2,6 +2,7 @@
 through Release.objects.public(), so an embargoed or scheduled release stays hidden
 until its time without any job running. The staff preview renders the same page."""
 
+import shutil
 import tempfile
 import zipfile
 
@@ -12,13 +13,16 @@ from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from press.core.translated import content_languages, language_name
 from press.events.models import Event
-from press.releases.models import Attachment, Release, ReleaseVersion
+from press.releases.access import release_access_open, release_access_readable
+from press.releases.models import Attachment, Release, ReleaseAccess, ReleaseVersion
+from press.releases.selectors import release_access_by_token
 
 PAGE_SIZE = 20
 # Media kits are assembled in memory up to this size, then in a temporary file.
@@ -102,7 +106,15 @@ def _release_context(request, version: ReleaseVersion, *, preview: bool) -> dict
         "og_image": request.build_absolute_uri(featured_url) if featured_url else "",
         "preview": preview,
         "embargoed": release.is_embargoed(),
+        "embargo_when": embargo_when(release.embargo_until) if release.embargo_until else "",
     }
+
+
+def embargo_when(moment) -> str:
+    """An embargo's end in the active language, in the office's time zone with its name
+    (the page's script adds the reader's own time)."""
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
 
 
 def _public_versions():
@@ -177,13 +189,16 @@ def attachment_download(request, pk):
 
 def media_kit(request, pk):
     """Every attachment of a release in one zip file."""
-    release = _visible_release(request, pk)
+    return _media_kit_response(_visible_release(request, pk))
+
+
+def _media_kit_response(release: Release) -> FileResponse:
     attachments = list(release.attachments.all())
     if not attachments:
         raise Http404(_("This release has no files."))
     # FileResponse closes the archive once it is sent.
     archive = tempfile.SpooledTemporaryFile(max_size=KIT_SPOOL_BYTES)  # noqa: SIM115
-    used = set()
+    used: set[str] = set()
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as kit:
         for number, attachment in enumerate(attachments, start=1):
             name = attachment.filename
@@ -191,9 +206,60 @@ def media_kit(request, pk):
                 name = f"{number}-{name}"
             used.add(name)
             with attachment.file.open("rb") as source, kit.open(name, "w") as target:
-                for chunk in iter(lambda source=source: source.read(1024 * 1024), b""):
-                    target.write(chunk)
+                shutil.copyfileobj(source, target, 1024 * 1024)
     archive.seek(0)
     version = release.version_in(translation.get_language())
     stem = slugify(version.title)[:60] if version else f"release-{release.pk}"
     return FileResponse(archive, as_attachment=True, filename=f"{stem}-media-kit.zip")
+
+
+def _personal_access(token: str) -> ReleaseAccess:
+    access = release_access_by_token(token)
+    if access is None or not release_access_readable(access=access):
+        raise Http404(_("This personal link does not lead to a release."))
+    return access
+
+
+def _private(response):
+    # A personal page: never kept by a shared cache, never indexed.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def release_personal(request, token):
+    """A recipient's personal link: the full release with its files and an embargo
+    banner while the embargo holds (each opening recorded), the public page afterwards.
+    An unknown token, or a release back to draft or archived, answers 404."""
+    access = _personal_access(token)
+    release = access.release
+    if not release_access_open(access=access):
+        version = release.version_in(translation.get_language())
+        if version is None:
+            raise Http404(_("This personal link does not lead to a release."))
+        return redirect(version.get_absolute_url())
+    version = release.version_in(translation.get_language())
+    if version is None:
+        raise Http404(_("This personal link does not lead to a release."))
+    context = _release_context(request, version, preview=False)
+    context.update({"access_token": access.token, "personal": True, "embargoed": True})
+    return _private(render(request, "newsroom/release.html", context))
+
+
+def _personal_release(token: str) -> Release:
+    access = _personal_access(token)
+    return access.release
+
+
+def release_personal_attachment(request, token, pk):
+    """A file of the release of a personal link, embargo or not."""
+    release = _personal_release(token)
+    attachment = get_object_or_404(Attachment, pk=pk, release=release)
+    return _private(
+        FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)
+    )
+
+
+def release_personal_media_kit(request, token):
+    """The media kit of the release of a personal link, embargo or not."""
+    return _private(_media_kit_response(_personal_release(token)))
