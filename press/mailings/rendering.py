@@ -172,12 +172,13 @@ def mailing_subject(*, mailing: Mailing, language: str) -> str:
 
 
 def mailing_event(mailing: Mailing) -> Event | None:
-    """The event whose name, dates and press office the email shows: the mailing's, else
-    its release's (None for a mailing that belongs to no event)."""
+    """The event whose name, dates and press office the email shows: its release's, else
+    the mailing's (None for a mailing that belongs to no event)."""
+    # A release's email belongs to the release's own event, not to whichever is current.
+    if mailing.release is not None and mailing.release.event_id:
+        return mailing.release.event
     if mailing.event_id:
         return mailing.event
-    if mailing.release is not None:
-        return mailing.release.event
     return None
 
 

@@ -22,7 +22,14 @@ from press.core.sanitise import sanitise_html
 from press.core.translated import content_languages, language_name
 from press.releases.editor import rich_text_widget
 from press.releases.enums import ReleaseStatus
-from press.releases.models import Attachment, Boilerplate, PressContact, Release, ReleaseVersion
+from press.releases.models import (
+    Attachment,
+    Boilerplate,
+    PressContact,
+    Release,
+    ReleaseVersion,
+    Topic,
+)
 from press.releases.publishing import (
     ReleaseError,
     release_archive,
@@ -151,7 +158,7 @@ class ReleaseAdmin(OfficeAdmin):
     search_fields = ["versions__title", "dateline_place"]
     date_hierarchy = "publish_at"
     inlines = [ReleaseVersionInline, AttachmentInline]
-    filter_horizontal = ["contacts"]
+    filter_horizontal = ["contacts", "topics"]
     readonly_fields = [
         "state",
         "publish_at",
@@ -165,7 +172,10 @@ class ReleaseAdmin(OfficeAdmin):
     fieldsets = [
         (None, {"fields": ["event", ("dateline_place", "dateline_date"), "embargo_until"]}),
         (_("Publication"), {"fields": ["state", "publish_at", "history"]}),
-        (_("Around the text"), {"fields": ["featured_image", "contacts", "boilerplate"]}),
+        (
+            _("Around the text"),
+            {"fields": ["featured_image", "topics", "contacts", "boilerplate"]},
+        ),
         (_("Read under embargo"), {"fields": ["embargo_readings"]}),
         (
             _("Record"),
@@ -419,3 +429,10 @@ class BoilerplateAdmin(OfficeAdmin):
     add_title = _("New “About” paragraph")
     list_display = ["name"]
     search_fields = ["name"]
+
+
+@admin.register(Topic)
+class TopicAdmin(OfficeAdmin):
+    add_title = _("New topic")
+    list_display = ["__str__", "slug", "order"]
+    search_fields = ["slug", "name"]

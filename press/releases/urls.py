@@ -14,6 +14,7 @@ urlpatterns = [
     path(_("releases/<slug:slug>/"), views.release, name="release"),
     path(_("releases/<int:pk>/media-kit/"), views.media_kit, name="media_kit"),
     path(_("files/<int:pk>/"), views.attachment_download, name="attachment"),
+    path(_("contacts/<int:pk>/vcard/"), views.contact_card, name="contact_card"),
     # Personal links of a release's recipients (see press.releases.access).
     path(_("releases/read/<str:token>/"), views.release_personal, name="personal"),
     path(

@@ -5,13 +5,13 @@ until its time without any job running. The staff preview renders the same page.
 import shutil
 import tempfile
 import zipfile
+from urllib.parse import quote, urlencode
 
-from django import forms
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -19,48 +19,36 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from press.core.translated import content_languages, language_name
-from press.events.models import Event
+from press.core.typing import StrOrPromise
 from press.releases.access import release_access_open, release_access_readable
-from press.releases.models import Attachment, Release, ReleaseAccess, ReleaseVersion
-from press.releases.selectors import release_access_by_token
+from press.releases.forms import newsroom_filter_form
+from press.releases.models import (
+    Attachment,
+    PressContact,
+    Release,
+    ReleaseAccess,
+    ReleaseVersion,
+)
+from press.releases.selectors import newsroom_releases, release_access_by_token
+from press.releases.vcard import press_contact_vcard
 
 PAGE_SIZE = 20
 # Media kits are assembled in memory up to this size, then in a temporary file.
 KIT_SPOOL_BYTES = 16 * 1024 * 1024
 
 
-class NewsroomFilterForm(forms.Form):
-    event = forms.ChoiceField(label=_("Event"), required=False)
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-
-    def __init__(self, *args, events, years, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["event"].choices = [("", _("All events"))] + [
-            (event.slug, str(event)) for event in events
-        ]
-        self.fields["year"].choices = [("", _("All years"))] + [(year, year) for year in years]
-
-
 def index(request):
-    """Published releases, newest first, by event and year, in a constant number of
-    queries however many there are."""
-    public = Release.objects.public()
-    events = Event.objects.filter(releases__in=public).distinct().order_by("-starts_on")
-    years = sorted({day.year for day in public.dates("publish_at", "year")}, reverse=True)
-    form = NewsroomFilterForm(request.GET or None, events=events, years=years)
-    releases = public.select_related("event").prefetch_related("versions")
-    if form.is_valid():
-        if form.cleaned_data["event"]:
-            releases = releases.filter(event__slug=form.cleaned_data["event"])
-        if form.cleaned_data["year"]:
-            releases = releases.filter(publish_at__year=form.cleaned_data["year"])
-    page = Paginator(releases.order_by("-publish_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    """Published releases, newest first, searched (`?q=`) and filtered by topic, event
+    and year, in a constant number of queries however many there are."""
+    form = newsroom_filter_form(request.GET)
+    filters = form.filters()
+    releases = newsroom_releases(**filters).select_related("event").prefetch_related("versions")
+    page = Paginator(releases, PAGE_SIZE).get_page(request.GET.get("page"))
     language = translation.get_language()
     entries = [{"release": release, "version": release.version_in(language)} for release in page]
     query = request.GET.copy()
     query.pop("page", None)
+    feed_query = urlencode(filters)
     return render(
         request,
         "newsroom/index.html",
@@ -69,7 +57,8 @@ def index(request):
             "page": page,
             "entries": entries,
             "query": query.urlencode(),
-            "filtered": bool(form.is_bound and form.is_valid() and any(form.cleaned_data.values())),
+            "feed_query": feed_query,
+            "filtered": bool(filters),
         },
     )
 
@@ -107,7 +96,25 @@ def _release_context(request, version: ReleaseVersion, *, preview: bool) -> dict
         "preview": preview,
         "embargoed": release.is_embargoed(),
         "embargo_when": embargo_when(release.embargo_until) if release.embargo_until else "",
+        "share_links": []
+        if preview
+        else share_links(
+            url=request.build_absolute_uri(version.get_absolute_url()), title=version.title
+        ),
+        **({"current_event": release.event} if release.event_id else {}),
     }
+
+
+def share_links(*, url: str, title: str) -> list[tuple[StrOrPromise, str]]:
+    """Plain links to share a release: no third-party script, nothing loaded from the
+    networks until the reader clicks."""
+    return [
+        (_("Email"), "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote)),
+        ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url})),
+        ("Bluesky", "https://bsky.app/intent/compose?" + urlencode({"text": f"{title} {url}"})),
+        ("X", "https://x.com/intent/post?" + urlencode({"text": title, "url": url})),
+        ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
+    ]
 
 
 def embargo_when(moment) -> str:
@@ -263,3 +270,18 @@ def release_personal_attachment(request, token, pk):
 def release_personal_media_kit(request, token):
     """The media kit of the release of a personal link, embargo or not."""
     return _private(_media_kit_response(_personal_release(token)))
+
+
+def contact_card(request, pk):
+    """A press contact of a public release as a vCard (RFC 6350) for the reader's
+    address book; 404 for a contact no public release shows."""
+    contact = get_object_or_404(
+        PressContact.objects.filter(releases__in=Release.objects.public()).distinct(), pk=pk
+    )
+    response = HttpResponse(
+        press_contact_vcard(contact=contact, language=translation.get_language()),
+        content_type="text/vcard; charset=utf-8",
+    )
+    filename = slugify(contact.name) or f"contact-{contact.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.vcf"'
+    return response
