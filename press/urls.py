@@ -33,3 +33,8 @@ urlpatterns += i18n_patterns(
     path("mailings/", include("press.mailings.urls")),
     path("coverage/", include("press.coverage.urls")),
 )
+
+# Error pages in the URL's language, with the site's header (press.core.views).
+handler403 = "press.core.views.permission_denied"
+handler404 = "press.core.views.page_not_found"
+handler500 = "press.core.views.server_error"
