@@ -9,9 +9,12 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from press.accreditation.urls import private_urlpatterns as accreditation_private
+from press.core import views as core_views
 from press.releases.sitemaps import SITEMAPS
 
 urlpatterns = [
+    # For load balancers: the database answers and is migrated (press.core.views).
+    path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # The back office's own pages beside the admin: badges, the desk, the dashboard.
     path("office/badges/", include("press.badges.urls")),

@@ -92,7 +92,7 @@ def test_newsroom_index_queries_do_not_grow_with_releases(client, django_assert_
         if number == 0:
             AttachmentFactory(release=event.releases.get())
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get("/fr/")
 
     assert response.status_code == 200

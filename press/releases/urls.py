@@ -4,14 +4,16 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from press.releases import views
+from press.releases.caching import newsroom_cached
 from press.releases.feeds import ReleaseFeed
 
 app_name = "newsroom"
 
 urlpatterns = [
-    path("", views.index, name="index"),
-    path(_("releases/feed.xml"), ReleaseFeed(), name="feed"),
-    path(_("releases/<slug:slug>/"), views.release, name="release"),
+    # Public pages, cached per language until a release changes (press.releases.caching).
+    path("", newsroom_cached(views.index), name="index"),
+    path(_("releases/feed.xml"), newsroom_cached(ReleaseFeed()), name="feed"),
+    path(_("releases/<slug:slug>/"), newsroom_cached(views.release), name="release"),
     path(_("releases/<int:pk>/media-kit/"), views.media_kit, name="media_kit"),
     path(_("files/<int:pk>/"), views.attachment_download, name="attachment"),
     path(_("contacts/<int:pk>/vcard/"), views.contact_card, name="contact_card"),
