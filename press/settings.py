@@ -239,7 +239,14 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "presse_cache",
-    }
+    },
+    # Rendered newsroom pages, per process: their keys carry the newsroom's state, which
+    # lives in the shared default cache, so every server forgets them together.
+    "newsroom": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "newsroom",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 # Background work: django.tasks with a database queue; `manage.py db_worker` runs it.

@@ -10,9 +10,12 @@ from django.urls import include, path
 
 from press.accreditation.urls import private_urlpatterns as accreditation_private
 from press.checkin.views import office_index
+from press.core import views as core_views
 from press.releases.sitemaps import SITEMAPS
 
 urlpatterns = [
+    # For load balancers: the database answers and is migrated (press.core.views).
+    path("healthz", core_views.healthz, name="healthz"),
     # The check-in desk lands on its page, not on an empty back-office index.
     path("admin/", office_index),
     path("admin/", admin.site.urls),
@@ -36,3 +39,8 @@ urlpatterns += i18n_patterns(
     path("mailings/", include("press.mailings.urls")),
     path("coverage/", include("press.coverage.urls")),
 )
+
+# Error pages in the URL's language, with the site's header (press.core.views).
+handler403 = "press.core.views.permission_denied"
+handler404 = "press.core.views.page_not_found"
+handler500 = "press.core.views.server_error"

@@ -17,6 +17,10 @@ def _isolated_files_and_tasks(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.MAILERS = {"default": {"BACKEND": "anymail.backends.test.EmailBackend"}}
     settings.AXES_ENABLED = True
+    # Cached newsroom pages belong to one test.
+    from django.core.cache import caches
+
+    caches["newsroom"].clear()
 
 
 @pytest.fixture

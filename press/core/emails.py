@@ -206,7 +206,7 @@ def send_email(
 
 # Per-recipient personalisation -----------------------------------------------------
 
-PERSONAL_FIELDS = ("greeting", "unsubscribe_url", "invitation_url")
+PERSONAL_FIELDS = ("greeting", "unsubscribe_url", "invitation_url", "release_url")
 
 
 class PersonalTemplate:

@@ -25,6 +25,7 @@ from press.mailings.errors import MailingError
 from press.mailings.models import Mailing
 from press.mailings.recipients import mailing_languages
 from press.mailings.text import html_to_text
+from press.releases.access import AccessHolder, release_access_grant
 from press.releases.models import Release
 
 if TYPE_CHECKING:
@@ -101,6 +102,9 @@ class LanguagePack:
     greeting_anonymous: str
     unsubscribe_url: str
     invitation_url: str
+    # A release's public page, and its recipients' personal link (press.releases.access).
+    public_release_url: str = ""
+    personal_release_url: str = ""
 
 
 def sender_address(mailing: Mailing) -> str:
@@ -143,7 +147,7 @@ def _release_context(release: Release, language: str) -> dict[str, Any]:
     return {
         "release": release,
         "version": version,
-        "release_url": release_url,
+        "public_release_url": release_url,
         "body_html": mark_safe(body),  # noqa: S308 - sanitised just above
         "body_text": html_to_text(body),
         "standfirst": version.standfirst,
@@ -168,12 +172,13 @@ def mailing_subject(*, mailing: Mailing, language: str) -> str:
 
 
 def mailing_event(mailing: Mailing) -> Event | None:
-    """The event whose name, dates and press office the email shows: the mailing's, else
-    its release's (None for a mailing that belongs to no event)."""
+    """The event whose name, dates and press office the email shows: its release's, else
+    the mailing's (None for a mailing that belongs to no event)."""
+    # A release's email belongs to the release's own event, not to whichever is current.
+    if mailing.release is not None and mailing.release.event_id:
+        return mailing.release.event
     if mailing.event_id:
         return mailing.event
-    if mailing.release is not None:
-        return mailing.release.event
     return None
 
 
@@ -202,6 +207,12 @@ def language_pack(*, mailing: Mailing, language: str) -> LanguagePack:
         invitation = ""
         if mailing.kind == MailingKind.INVITATION:
             invitation = invitation_base_url() or ""
+        public_release_url = context.get("public_release_url", "")
+        personal_release_url = ""
+        if public_release_url:
+            personal_release_url = settings.SITE_URL + reverse(
+                "newsroom:personal", kwargs={"token": TOKEN_PLACEHOLDER}
+            )
         greeting_named = gettext("Dear %(name)s,")
         greeting_anonymous = gettext("Hello,")
     compiled = email_compile(
@@ -216,16 +227,30 @@ def language_pack(*, mailing: Mailing, language: str) -> LanguagePack:
         greeting_anonymous=greeting_anonymous,
         unsubscribe_url=unsubscribe,
         invitation_url=invitation,
+        public_release_url=public_release_url,
+        personal_release_url=personal_release_url,
     )
 
 
 def _personal_values(
-    pack: LanguagePack, *, name: str, token: str, unsubscribe_token: str
+    pack: LanguagePack,
+    *,
+    name: str,
+    token: str,
+    unsubscribe_token: str,
+    read_token: str | None = None,
 ) -> dict[str, str]:
+    """`read_token` is the recipient's personal link to the release (its own token,
+    which grants reading that release only); without one the button leads to the
+    public page."""
+    release_url = pack.public_release_url
+    if read_token and pack.personal_release_url:
+        release_url = pack.personal_release_url.replace(TOKEN_PLACEHOLDER, read_token)
     return {
         "greeting": pack.greeting_named % {"name": name} if name else pack.greeting_anonymous,
         "unsubscribe_url": pack.unsubscribe_url.replace(TOKEN_PLACEHOLDER, unsubscribe_token),
         "invitation_url": pack.invitation_url + token if pack.invitation_url else "",
+        "release_url": release_url,
     }
 
 
@@ -239,10 +264,18 @@ def personal_message(
     unsubscribe_token: str,
     subject: str | None = None,
     delivery_id: int | None = None,
+    read_token: str | None = None,
 ) -> AnymailMessage:
     """The email of one recipient: `token` goes into the invitation link (if any),
-    `unsubscribe_token` into the unsubscribe link and headers."""
-    values = _personal_values(pack, name=name, token=token, unsubscribe_token=unsubscribe_token)
+    `unsubscribe_token` into the unsubscribe link and headers, `read_token` into the
+    personal link to the release."""
+    values = _personal_values(
+        pack,
+        name=name,
+        token=token,
+        unsubscribe_token=unsubscribe_token,
+        read_token=read_token,
+    )
     # The delivery id travels with the message and comes back in the provider's events
     # (anymail `metadata`): an event that arrives before the batch stored its message
     # ids still finds its delivery (see press.mailings.tracking.delivery_track).
@@ -291,6 +324,14 @@ def mailing_send_test(*, mailing: Mailing, by: "User") -> list[str]:
         raise MailingError("no_email", _("Your account has no email address to send a test to."))
     languages = mailing_check(mailing=mailing)
     name = by.get_full_name()
+    read_token = None
+    if mailing.release is not None:
+        # The tester gets a personal link of their own, so that it works as a
+        # recipient's would (and their openings are recorded under their address).
+        tokens = release_access_grant(
+            release=mailing.release, holders=[AccessHolder(email=by.email, name=name)]
+        )
+        read_token = tokens[by.email.strip().lower()]
     for language in languages:
         pack = language_pack(mailing=mailing, language=language)
         with translation.override(language):
@@ -303,6 +344,7 @@ def mailing_send_test(*, mailing: Mailing, by: "User") -> list[str]:
             token="test",
             unsubscribe_token="test",
             subject=subject,
+            read_token=read_token,
         )
         mailers.default.send_messages([message])
     return languages

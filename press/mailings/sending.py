@@ -34,12 +34,13 @@ from contacts.suppression import journalist_exclusion, suppression_reasons
 from press.core.db import quoted_column, quoted_table
 from press.core.emails import message_id
 from press.core.typing import StaffMember
-from press.mailings.enums import DeliveryState, MailingState
+from press.mailings.enums import DeliveryState, MailingKind, MailingState
 from press.mailings.errors import MailingError
 from press.mailings.models import Delivery, Mailing, delivery_token
 from press.mailings.recipients import Recipient, mailing_recipients
 from press.mailings.rendering import LanguagePack, language_pack, mailing_check, personal_message
 from press.mailings.selectors import mailing_locked
+from press.releases.access import AccessHolder, release_access_grant
 
 logger = logging.getLogger(__name__)
 
@@ -368,13 +369,17 @@ def _send_batch(
     hand: Hand,
 ) -> None:
     listed = suppression_reasons([delivery.email for delivery in batch])
-    outgoing = []
+    deliverable = []
     for delivery in batch:
         journalist = delivery.journalist
         if journalist is None or journalist_exclusion(journalist, listed=listed):
             delivery.state = DeliveryState.SKIPPED
             report.skipped += 1
             continue
+        deliverable.append(delivery)
+    read_tokens = _personal_links(mailing=mailing, deliveries=deliverable)
+    outgoing = []
+    for delivery in deliverable:
         if delivery.language not in packs:
             packs[delivery.language] = language_pack(mailing=mailing, language=delivery.language)
         pack = packs[delivery.language]
@@ -386,6 +391,7 @@ def _send_batch(
             token=delivery.token,
             unsubscribe_token=delivery.unsubscribe_token,
             delivery_id=delivery.pk,
+            read_token=read_tokens.get(delivery.email.strip().lower()),
         )
         outgoing.append((delivery, message))
     hand.send(outgoing, mailing=mailing)
@@ -395,6 +401,19 @@ def _send_batch(
         else:
             report.failed += 1
     _record_outcomes(batch, at=timezone.now())
+
+
+def _personal_links(*, mailing: Mailing, deliveries: list[Delivery]) -> dict[str, str]:
+    """Each recipient's personal link to the release (a few queries per batch)."""
+    if mailing.kind != MailingKind.RELEASE or mailing.release is None or not deliveries:
+        return {}
+    return release_access_grant(
+        release=mailing.release,
+        holders=[
+            AccessHolder(email=d.email, name=d.name, journalist_id=d.journalist_id)
+            for d in deliveries
+        ],
+    )
 
 
 def _record_outcomes(batch: list[Delivery], *, at: dt.datetime) -> None:

@@ -23,7 +23,14 @@ from press.core.sanitise import sanitise_html
 from press.core.translated import content_languages, language_name
 from press.releases.editor import RICH_TEXT_EDITOR_CSP, rich_text_widget
 from press.releases.enums import ReleaseStatus
-from press.releases.models import Attachment, Boilerplate, PressContact, Release, ReleaseVersion
+from press.releases.models import (
+    Attachment,
+    Boilerplate,
+    PressContact,
+    Release,
+    ReleaseVersion,
+    Topic,
+)
 from press.releases.publishing import (
     ReleaseError,
     release_archive,
@@ -137,6 +144,9 @@ class AttachmentInline(admin.StackedInline):
         return attachment.get_kind_display() or "—"
 
 
+READINGS_SHOWN = 200
+
+
 class ScheduleForm(forms.Form):
     publish_at = forms.SplitDateTimeField(label=_("publish at"), widget=AdminSplitDateTime)
 
@@ -149,13 +159,25 @@ class ReleaseAdmin(OfficeAdmin):
     search_fields = ["versions__title", "dateline_place"]
     date_hierarchy = "publish_at"
     inlines = [ReleaseVersionInline, AttachmentInline]
-    filter_horizontal = ["contacts"]
-    readonly_fields = ["state", "publish_at", "created_by", "created_at", "updated_by", "history"]
+    filter_horizontal = ["contacts", "topics"]
+    readonly_fields = [
+        "state",
+        "publish_at",
+        "created_by",
+        "created_at",
+        "updated_by",
+        "history",
+        "embargo_readings",
+    ]
     actions = ["publish_selected", "unpublish_selected", "archive_selected"]
     fieldsets = [
         (None, {"fields": ["event", ("dateline_place", "dateline_date"), "embargo_until"]}),
         (_("Publication"), {"fields": ["state", "publish_at", "history"]}),
-        (_("Around the text"), {"fields": ["featured_image", "contacts", "boilerplate"]}),
+        (
+            _("Around the text"),
+            {"fields": ["featured_image", "topics", "contacts", "boilerplate"]},
+        ),
+        (_("Read under embargo"), {"fields": ["embargo_readings"]}),
         (
             _("Record"),
             {"fields": [("created_by", "created_at"), "updated_by"], "classes": ["collapse"]},
@@ -230,6 +252,43 @@ class ReleaseAdmin(OfficeAdmin):
                     change.changed_by or "—",
                 )
                 for change in changes
+            ),
+        )
+
+    @admin.display(description=_("openings of personal links"))
+    def embargo_readings(self, release):
+        """Who opened the release through their personal link before the embargo lifted."""
+        if not release.pk:
+            return "—"
+        readings = list(
+            release.readings.select_related("access", "access__journalist")[:READINGS_SHOWN]
+        )
+        if not readings:
+            return _("Nobody has opened it through a personal link before publication.")
+        total = release.readings.count()
+        summary = ngettext(
+            "%(count)d opening before publication.",
+            "%(count)d openings before publication.",
+            total,
+        ) % {"count": total}
+        return format_html(
+            "<p>{}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            summary,
+            _("when"),
+            _("who"),
+            _("email"),
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (
+                        date_format(timezone.localtime(reading.opened_at), "SHORT_DATETIME_FORMAT"),
+                        reading.access.name or "—",
+                        reading.access.email,
+                    )
+                    for reading in readings
+                ),
             ),
         )
 
@@ -376,3 +435,10 @@ class BoilerplateAdmin(OfficeAdmin):
     add_title = _("New “About” paragraph")
     list_display = ["name"]
     search_fields = ["name"]
+
+
+@admin.register(Topic)
+class TopicAdmin(OfficeAdmin):
+    add_title = _("New topic")
+    list_display = ["__str__", "slug", "order"]
+    search_fields = ["slug", "name"]

@@ -8,3 +8,8 @@ class ReleasesConfig(AppConfig):
     name = "press.releases"
     label = "releases"
     verbose_name = _("Releases")
+
+    def ready(self):
+        from press.releases import receivers
+
+        receivers.connect()

@@ -1,4 +1,6 @@
+import re
 import secrets
+from html import unescape
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
@@ -6,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import strip_tags
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +23,9 @@ from press.core.uploads import (
     photo_check,
 )
 from press.releases.enums import AttachmentKind, ReleaseStatus
+from press.releases.text import version_search_text
+
+FIRST_PARAGRAPH = re.compile(r"<p[^>]*>(.*?)</p>", re.IGNORECASE | re.DOTALL)
 
 
 def _private_folder(prefix: str, filename: str) -> str:
@@ -80,6 +86,26 @@ class Boilerplate(models.Model):
         return pick(self.text, language)
 
 
+class Topic(models.Model):
+    """A subject releases are filed under (security, mobility…), named in each language;
+    readers filter the newsroom and its feed by it."""
+
+    slug = models.SlugField(_("short name"), unique=True, help_text=_("Used in addresses."))
+    name = TranslatedTextField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["order", "slug"]
+
+    def __str__(self):
+        return self.name_in()
+
+    def name_in(self, language=None) -> str:
+        return pick(self.name, language) or self.slug
+
+
 class ReleaseQuerySet(models.QuerySet):
     def public(self, at=None):
         """Releases a reader may see now: the schedule and embargo are part of the query,
@@ -114,6 +140,9 @@ class Release(models.Model):
     )
     contacts = models.ManyToManyField(
         PressContact, verbose_name=_("press contacts"), blank=True, related_name="releases"
+    )
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), blank=True, related_name="releases"
     )
     boilerplate = models.ForeignKey(
         Boilerplate,
@@ -203,6 +232,8 @@ class ReleaseVersion(models.Model):
     standfirst = models.TextField(_("standfirst"), blank=True)
     body = models.TextField(_("body"), blank=True)
     slug = models.SlugField(_("slug"), max_length=120, allow_unicode=False)
+    # Title, standfirst and body text without accents, for search (press.releases.search).
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("language version")
@@ -221,14 +252,27 @@ class ReleaseVersion(models.Model):
     def save(self, *args, **kwargs):
         # Whatever the editor (or an import, or a script) sent, only the allow-list is kept.
         self.body = sanitise_html(self.body)
+        self.search_text = version_search_text(
+            title=self.title, standfirst=self.standfirst, body=self.body
+        )
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "body"]
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "body", "search_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         with translation.override(self.language):
             return reverse("newsroom:release", kwargs={"slug": self.slug})
+
+    def summary(self) -> str:
+        """The standfirst, or the first paragraph of the body when there is none."""
+        if self.standfirst.strip():
+            return self.standfirst.strip()
+        for paragraph in FIRST_PARAGRAPH.finditer(self.body or ""):
+            text = " ".join(strip_tags(paragraph.group(1)).split())
+            if text:
+                return unescape(text)
+        return ""
 
     def clean(self):
         if self.language not in content_languages():
@@ -307,3 +351,58 @@ class ReleaseStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+def access_token() -> str:
+    """192 random bits: a personal link that lets its holder read one release."""
+    return secrets.token_urlsafe(24)
+
+
+class ReleaseAccess(models.Model):
+    """A recipient's personal link to one release: it shows the release, files included,
+    while the embargo holds, and the public page afterwards. It grants nothing else (no
+    unsubscribing, no other release)."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="accesses")
+    journalist = models.ForeignKey(
+        "contacts.Journalist",
+        verbose_name=_("journalist"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="release_accesses",
+    )
+    email = models.EmailField(_("email"), max_length=254)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=access_token, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("personal link")
+        verbose_name_plural = _("personal links")
+        constraints = [
+            models.UniqueConstraint(fields=["release", "email"], name="one_access_per_address"),
+        ]
+
+    def __str__(self):
+        return self.name or self.email
+
+
+class ReleaseReading(models.Model):
+    """One opening of an embargoed release through a personal link, before the lift."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="readings")
+    access = models.ForeignKey(
+        ReleaseAccess, on_delete=models.CASCADE, related_name="readings", verbose_name=_("link")
+    )
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reading under embargo")
+        verbose_name_plural = _("readings under embargo")
+        ordering = ["-opened_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.access} · {self.opened_at:%Y-%m-%d %H:%M}"

@@ -2,61 +2,53 @@
 through Release.objects.public(), so an embargoed or scheduled release stays hidden
 until its time without any job running. The staff preview renders the same page."""
 
+import shutil
 import tempfile
 import zipfile
+from urllib.parse import quote, urlencode
 
-from django import forms
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from press.core.translated import content_languages, language_name
-from press.events.models import Event
-from press.releases.models import Attachment, Release, ReleaseVersion
+from press.core.typing import StrOrPromise
+from press.releases.access import release_access_open, release_access_readable
+from press.releases.forms import newsroom_filter_form
+from press.releases.models import (
+    Attachment,
+    PressContact,
+    Release,
+    ReleaseAccess,
+    ReleaseVersion,
+)
+from press.releases.selectors import newsroom_releases, release_access_by_token
+from press.releases.vcard import press_contact_vcard
 
 PAGE_SIZE = 20
 # Media kits are assembled in memory up to this size, then in a temporary file.
 KIT_SPOOL_BYTES = 16 * 1024 * 1024
 
 
-class NewsroomFilterForm(forms.Form):
-    event = forms.ChoiceField(label=_("Event"), required=False)
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-
-    def __init__(self, *args, events, years, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["event"].choices = [("", _("All events"))] + [
-            (event.slug, str(event)) for event in events
-        ]
-        self.fields["year"].choices = [("", _("All years"))] + [(year, year) for year in years]
-
-
 def index(request):
-    """Published releases, newest first, by event and year, in a constant number of
-    queries however many there are."""
-    public = Release.objects.public()
-    events = Event.objects.filter(releases__in=public).distinct().order_by("-starts_on")
-    years = sorted({day.year for day in public.dates("publish_at", "year")}, reverse=True)
-    form = NewsroomFilterForm(request.GET or None, events=events, years=years)
-    releases = public.select_related("event").prefetch_related("versions")
-    if form.is_valid():
-        if form.cleaned_data["event"]:
-            releases = releases.filter(event__slug=form.cleaned_data["event"])
-        if form.cleaned_data["year"]:
-            releases = releases.filter(publish_at__year=form.cleaned_data["year"])
-    page = Paginator(releases.order_by("-publish_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    """Published releases, newest first, searched (`?q=`) and filtered by topic, event
+    and year, in a constant number of queries however many there are."""
+    form = newsroom_filter_form(request.GET)
+    filters = form.filters()
+    releases = newsroom_releases(**filters).select_related("event").prefetch_related("versions")
+    page = Paginator(releases, PAGE_SIZE).get_page(request.GET.get("page"))
     language = translation.get_language()
     entries = [{"release": release, "version": release.version_in(language)} for release in page]
     query = request.GET.copy()
     query.pop("page", None)
+    feed_query = urlencode(filters)
     return render(
         request,
         "newsroom/index.html",
@@ -65,7 +57,8 @@ def index(request):
             "page": page,
             "entries": entries,
             "query": query.urlencode(),
-            "filtered": bool(form.is_bound and form.is_valid() and any(form.cleaned_data.values())),
+            "feed_query": feed_query,
+            "filtered": bool(filters),
         },
     )
 
@@ -102,7 +95,33 @@ def _release_context(request, version: ReleaseVersion, *, preview: bool) -> dict
         "og_image": request.build_absolute_uri(featured_url) if featured_url else "",
         "preview": preview,
         "embargoed": release.is_embargoed(),
+        "embargo_when": embargo_when(release.embargo_until) if release.embargo_until else "",
+        "share_links": []
+        if preview
+        else share_links(
+            url=request.build_absolute_uri(version.get_absolute_url()), title=version.title
+        ),
+        **({"current_event": release.event} if release.event_id else {}),
     }
+
+
+def share_links(*, url: str, title: str) -> list[tuple[StrOrPromise, str]]:
+    """Plain links to share a release: no third-party script, nothing loaded from the
+    networks until the reader clicks."""
+    return [
+        (_("Email"), "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote)),
+        ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url})),
+        ("Bluesky", "https://bsky.app/intent/compose?" + urlencode({"text": f"{title} {url}"})),
+        ("X", "https://x.com/intent/post?" + urlencode({"text": title, "url": url})),
+        ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
+    ]
+
+
+def embargo_when(moment) -> str:
+    """An embargo's end in the active language, in the office's time zone with its name
+    (the page's script adds the reader's own time)."""
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
 
 
 def _public_versions():
@@ -177,13 +196,16 @@ def attachment_download(request, pk):
 
 def media_kit(request, pk):
     """Every attachment of a release in one zip file."""
-    release = _visible_release(request, pk)
+    return _media_kit_response(_visible_release(request, pk))
+
+
+def _media_kit_response(release: Release) -> FileResponse:
     attachments = list(release.attachments.all())
     if not attachments:
         raise Http404(_("This release has no files."))
     # FileResponse closes the archive once it is sent.
     archive = tempfile.SpooledTemporaryFile(max_size=KIT_SPOOL_BYTES)  # noqa: SIM115
-    used = set()
+    used: set[str] = set()
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as kit:
         for number, attachment in enumerate(attachments, start=1):
             name = attachment.filename
@@ -191,9 +213,75 @@ def media_kit(request, pk):
                 name = f"{number}-{name}"
             used.add(name)
             with attachment.file.open("rb") as source, kit.open(name, "w") as target:
-                for chunk in iter(lambda source=source: source.read(1024 * 1024), b""):
-                    target.write(chunk)
+                shutil.copyfileobj(source, target, 1024 * 1024)
     archive.seek(0)
     version = release.version_in(translation.get_language())
     stem = slugify(version.title)[:60] if version else f"release-{release.pk}"
     return FileResponse(archive, as_attachment=True, filename=f"{stem}-media-kit.zip")
+
+
+def _personal_access(token: str) -> ReleaseAccess:
+    access = release_access_by_token(token)
+    if access is None or not release_access_readable(access=access):
+        raise Http404(_("This personal link does not lead to a release."))
+    return access
+
+
+def _private(response):
+    # A personal page: never kept by a shared cache, never indexed.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def release_personal(request, token):
+    """A recipient's personal link: the full release with its files and an embargo
+    banner while the embargo holds (each opening recorded), the public page afterwards.
+    An unknown token, or a release back to draft or archived, answers 404."""
+    access = _personal_access(token)
+    release = access.release
+    if not release_access_open(access=access):
+        version = release.version_in(translation.get_language())
+        if version is None:
+            raise Http404(_("This personal link does not lead to a release."))
+        return redirect(version.get_absolute_url())
+    version = release.version_in(translation.get_language())
+    if version is None:
+        raise Http404(_("This personal link does not lead to a release."))
+    context = _release_context(request, version, preview=False)
+    context.update({"access_token": access.token, "personal": True, "embargoed": True})
+    return _private(render(request, "newsroom/release.html", context))
+
+
+def _personal_release(token: str) -> Release:
+    access = _personal_access(token)
+    return access.release
+
+
+def release_personal_attachment(request, token, pk):
+    """A file of the release of a personal link, embargo or not."""
+    release = _personal_release(token)
+    attachment = get_object_or_404(Attachment, pk=pk, release=release)
+    return _private(
+        FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename)
+    )
+
+
+def release_personal_media_kit(request, token):
+    """The media kit of the release of a personal link, embargo or not."""
+    return _private(_media_kit_response(_personal_release(token)))
+
+
+def contact_card(request, pk):
+    """A press contact of a public release as a vCard (RFC 6350) for the reader's
+    address book; 404 for a contact no public release shows."""
+    contact = get_object_or_404(
+        PressContact.objects.filter(releases__in=Release.objects.public()).distinct(), pk=pk
+    )
+    response = HttpResponse(
+        press_contact_vcard(contact=contact, language=translation.get_language()),
+        content_type="text/vcard; charset=utf-8",
+    )
+    filename = slugify(contact.name) or f"contact-{contact.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.vcf"'
+    return response
