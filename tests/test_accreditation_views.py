@@ -187,7 +187,7 @@ def test_submit_with_too_small_photo_keeps_typed_values(client, event):
 
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Cette photo fait 300×300 pixels ; elle doit faire au moins 400×500." in body
+    assert "Cette photo fait 300×300 pixels\u202f; elle doit faire au moins 400×500." in body
     assert 'value="Janssens"' in body
     assert "Le bourgmestre" in body
     assert BadgeRequest.objects.count() == 0
@@ -270,7 +270,7 @@ def test_full_field_visit_cannot_be_chosen(client, event):
     response = client.post(FORM_URL, _post_data(event, field_visits=[visit.pk]))
 
     assert response.context["form"].errors["field_visits"] == [
-        "Il n'y a plus de place pour : Salle de consommation."
+        "Il n'y a plus de place pour\u202f: Salle de consommation."
     ]
     assert "(complet)" in response.content.decode()
 
@@ -337,7 +337,7 @@ def test_status_page_shows_state_and_correction_form(client, event):
     response = client.get(reverse("accreditation:status", args=[badge_request.token]))
 
     body = response.content.decode()
-    assert "État :</strong> Envoyée" in body
+    assert "État\u202f:</strong> Envoyée" in body
     assert response.context["form"].initial["first_name"] == "Léa"
     assert "Retirer ma demande" in body
 

@@ -210,7 +210,9 @@ def test_attachment_check_refuses_an_image_over_the_pixel_limit_from_its_header(
 
     assert caught.value.code == "too_many_pixels"
     with translation.override("en"):
-        assert caught.value.messages == ["This image is 10000×6100 pixels; the limit is 60 megapixels."]
+        assert caught.value.messages == [
+            "This image is 10000×6100 pixels; the limit is 60 megapixels."
+        ]
 
 
 def test_image_open_checked_refuses_a_decompression_bomb_before_decoding():

@@ -33,3 +33,22 @@ def in_language(translated: dict, language: str) -> str:
     from press.core.translated import pick
 
     return pick(translated, language)
+
+
+@register.filter(is_safe=True)
+def typography(text, language: str | None = None):
+    """{{ version.body|safe|typography:version.language }}: French spacing on French text
+    (press.core.typography), for display only; other languages pass unchanged. Markup
+    marked safe keeps its tags and attributes exactly; other text stays escaped."""
+    from django.utils.safestring import SafeData, mark_safe
+
+    from press.core.typography import french_typography
+
+    if text is None or text == "":
+        return text
+    language = language or translation.get_language() or ""
+    if not str(language).lower().startswith("fr"):
+        return text
+    if isinstance(text, SafeData):
+        return mark_safe(french_typography(str(text), html=True))  # noqa: S308
+    return french_typography(str(text))
