@@ -76,7 +76,7 @@ def test_form_before_opening_says_when_it_opens(client, db):
     response = client.get(FORM_URL)
 
     assert response.status_code == 200
-    assert "ouvrent le 15 janvier 2099, 09:00" in response.content.decode()
+    assert "ouvrent le 15 janvier 2099 à 9\xa0h" in response.content.decode()
     assert "<form" not in response.content.decode()
 
 
@@ -473,7 +473,7 @@ def test_field_visits_are_offered_in_the_event_time_zone(client, event, settings
     response = client.get(FORM_URL)
 
     labels = [label for _value, label in response.context["form"].fields["field_visits"].choices]
-    assert labels == ["Centre de crise — 21 mars 2024 10:00"]
+    assert labels == ["Centre de crise — jeudi 21 mars 2024 à 10\xa0h"]
 
 
 def test_status_page_of_approved_request_says_where_to_collect_in_page_language(client, event):

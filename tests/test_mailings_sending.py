@@ -197,12 +197,12 @@ def test_mailing_send_shows_the_embargo_first(event):
     mailing_send(mailing=mailing)
 
     (message,) = mail.outbox
-    assert message.subject == "EMBARGO until Jan. 15, 2099, 10 a.m. CET: Embargoed news"
+    assert message.subject == "EMBARGO until 15 January 2099 at 10:00 CET: Embargoed news"
     assert message.body.startswith(
-        "EMBARGO: not to be published before Jan. 15, 2099, 10 a.m. CET\n\n"
+        "EMBARGO: not to be published before 15 January 2099 at 10:00 CET\n\n"
     )
     html = message.alternatives[0].content
-    assert "EMBARGO: not to be published before Jan. 15, 2099, 10 a.m. CET" in html
+    assert "EMBARGO: not to be published before 15 January 2099 at 10:00 CET" in html
     assert html.index("EMBARGO:") < html.index("Embargoed news</div>")
 
 

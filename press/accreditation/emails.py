@@ -106,6 +106,7 @@ def badge_request_email_send(*, email: BadgeRequestEmail) -> bool:
                 "resubmitted": email.variant == "resubmitted",
             },
             attachments=attachments,
+            from_email=badge_request.event.from_email(),
             reply_to=[badge_request.event.press_email],
             tags=["accreditation", email.template],
             metadata={METADATA_KEY: str(email.pk)},

@@ -1,7 +1,6 @@
 """The public badge request form, used to request and, from the status page, to correct."""
 
 from django import forms
-from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -10,6 +9,7 @@ from press.accreditation.models import BadgeRole, Equipment, FieldVisit
 from press.accreditation.requests import REQUEST_FIELDS
 from press.accreditation.selectors import field_visits_full
 from press.accreditation.uploads import document_clean, photo_clean
+from press.core.dates import date_long, datetime_long
 
 FILE_FIELDS = ("photo", "press_card", "letter")
 FIELDSETS = [
@@ -44,7 +44,7 @@ class FieldVisitChoice(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, visit):
         # In the event's time zone, not UTC: "10:00" is when the bus leaves.
-        when = formats.date_format(timezone.localtime(visit.starts_at), "DATETIME_FORMAT")
+        when = datetime_long(visit.starts_at, weekday=True)
         label = f"{visit.display_name()} — {when}"
         if visit.pk in self.full:
             label = _("%(visit)s (full)") % {"visit": label}
@@ -111,7 +111,7 @@ class BadgeRequestForm(forms.Form):
         self.event = event
         self.badge_request = badge_request
         self.fields["days"].choices = [
-            (day.isoformat(), formats.date_format(day, "l j F Y")) for day in event.days
+            (day.isoformat(), date_long(day, weekday=True)) for day in event.days
         ]
         self.full_visits = field_visits_full(event=event)
         visits = self.fields["field_visits"]

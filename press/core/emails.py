@@ -148,6 +148,7 @@ def send_email(
     event: Any,
     context: dict[str, Any],
     attachments: Sequence[tuple[str, bytes, str]] = (),
+    from_email: str | None = None,
     reply_to: list[str] | None = None,
     tags: list[str] | None = None,
     metadata: dict | None = None,
@@ -156,7 +157,8 @@ def send_email(
     (plus `event`, `site_url` and `language`) and send the message to `to` through the
     default mailer; `metadata` travels with it to the provider and comes back in its
     events. The subject is `context["subject"]` if given, otherwise the .txt template's
-    `{% block subject %}`. `attachments` are (filename, content, mimetype).
+    `{% block subject %}`. `attachments` are (filename, content, mimetype). The sender
+    is `from_email`, else the event's (`event.from_email()`), else DEFAULT_FROM_EMAIL.
     Returns the provider's message id (None with a non-anymail backend). Provider errors
     propagate (anymail's AnymailError); invalid MJML raises ValueError."""
     rendered = email_render(template=template, language=language, event=event, context=context)
@@ -165,6 +167,7 @@ def send_email(
         html=rendered.html,
         text=rendered.text,
         to=to,
+        from_email=from_email or (event.from_email() if event is not None else None),
         reply_to=reply_to,
         tags=tags,
         metadata=metadata,
