@@ -235,7 +235,9 @@ def test_submit_with_letter_instead_of_card_is_accepted(client, event):
 def test_submit_without_consent_is_refused(client, event):
     response = client.post(FORM_URL, _post_data(event, consent=None))
 
-    assert response.context["form"].errors["consent"] == ["Ce champ est obligatoire."]
+    assert response.context["form"].errors["consent"] == [
+        "Cochez la case pour accepter le traitement de vos données personnelles."
+    ]
     assert BadgeRequest.objects.count() == 0
 
 
