@@ -216,7 +216,7 @@ def test_decide_with_note_rejects_and_records_reviewer(
     badge_request.refresh_from_db()
     assert badge_request.state == State.REJECTED
     assert badge_request.decided_by.username == "sofia"
-    assert "Motif : Pas de justificatif" in mail.outbox[0].body
+    assert "Motif\u202f: Pas de justificatif" in mail.outbox[0].body
 
 
 def test_decide_field_visit_full_is_explained(reviewer_client, event):
@@ -230,8 +230,8 @@ def test_decide_field_visit_full_is_explained(reviewer_client, event):
     )
 
     assert _messages(response) == [
-        f"{badge_request.full_name}: La visite de terrain « Centre de crise » est complète "
-        "(1 places)."
+        f"{badge_request.full_name}: La visite de terrain "
+        "«\u202fCentre de crise\u202f» est complète (1 places)."
     ]
     badge_request.refresh_from_db()
     assert badge_request.state == State.SUBMITTED
@@ -311,7 +311,7 @@ def test_remind_creates_draft_for_invitees_without_request(officer_client, event
     assert response["Location"] == reverse("admin:mailings_mailing_change", args=[reminder.pk])
     assert list(reminder.journalists.all()) == [waiting]
     assert reminder.subject == {
-        "fr": "Rappel : Invitation presse",
+        "fr": "Rappel\u202f: Invitation presse",
         "en": "Reminder: Press invitation",
     }
     assert (reminder.kind, reminder.event, reminder.state) == ("invitation", event, "draft")

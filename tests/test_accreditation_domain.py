@@ -378,8 +378,8 @@ def test_approve_refused_when_field_visit_full(event, reviewer):
         accreditation_approve(badge_request=waiting, by=reviewer)
 
     assert error.value.code == "field_visit_full"
-    assert (
-        error.value.message == "La visite de terrain « Centre de crise » est complète (1 places)."
+    assert error.value.message == (
+        "La visite de terrain «\u202fCentre de crise\u202f» est complète (1 places)."
     )
 
 

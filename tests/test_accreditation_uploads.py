@@ -70,7 +70,7 @@ def test_photo_too_small_is_refused_with_its_size():
 
     assert error.value.code == "too_small"
     assert error.value.messages == [
-        "Cette photo fait 399×500 pixels ; elle doit faire au moins 400×500."
+        "Cette photo fait 399×500 pixels\u202f; elle doit faire au moins 400×500."
     ]
 
 
@@ -95,7 +95,9 @@ def test_photo_over_ten_megabytes_is_refused():
         photo_clean(big)
 
     assert error.value.code == "too_large"
-    assert error.value.messages == ["Ce fichier fait 10,0\xa0Mio ; la limite est de 10,0\xa0Mio."]
+    assert error.value.messages == [
+        ("Ce fichier fait 10,0\xa0Mio\u202f; la limite est de 10,0\xa0Mio.")
+    ]
 
 
 def test_photo_over_forty_megapixels_is_refused_before_decoding():

@@ -76,7 +76,7 @@ def test_form_before_opening_says_when_it_opens(client, db):
     response = client.get(FORM_URL)
 
     assert response.status_code == 200
-    assert "ouvrent le 15 janvier 2099, 09:00" in response.content.decode()
+    assert "ouvrent le 15 janvier 2099 à 9\xa0h" in response.content.decode()
     assert "<form" not in response.content.decode()
 
 
@@ -222,7 +222,7 @@ def test_submit_with_too_small_photo_keeps_typed_values(client, event):
 
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Cette photo fait 300×300 pixels ; elle doit faire au moins 400×500." in body
+    assert "Cette photo fait 300×300 pixels\u202f; elle doit faire au moins 400×500." in body
     assert 'value="Janssens"' in body
     assert "Le bourgmestre" in body
     assert BadgeRequest.objects.count() == 0
@@ -270,7 +270,9 @@ def test_submit_with_letter_instead_of_card_is_accepted(client, event):
 def test_submit_without_consent_is_refused(client, event):
     response = client.post(FORM_URL, _post_data(event, consent=None))
 
-    assert response.context["form"].errors["consent"] == ["Ce champ est obligatoire."]
+    assert response.context["form"].errors["consent"] == [
+        "Cochez la case pour accepter le traitement de vos données personnelles."
+    ]
     assert BadgeRequest.objects.count() == 0
 
 
@@ -305,7 +307,7 @@ def test_full_field_visit_cannot_be_chosen(client, event):
     response = client.post(FORM_URL, _post_data(event, field_visits=[visit.pk]))
 
     assert response.context["form"].errors["field_visits"] == [
-        "Il n'y a plus de place pour : Salle de consommation."
+        "Il n'y a plus de place pour\u202f: Salle de consommation."
     ]
     assert "(complet)" in response.content.decode()
 
@@ -393,7 +395,7 @@ def test_status_page_shows_state_and_correction_form(client, event):
     response = client.get(reverse("accreditation:status", args=[badge_request.token]))
 
     body = response.content.decode()
-    assert "État :</strong> Envoyée" in body
+    assert "État\u202f:</strong> Envoyée" in body
     assert response.context["form"].initial["first_name"] == "Léa"
     assert "Retirer ma demande" in body
 
@@ -529,7 +531,7 @@ def test_field_visits_are_offered_in_the_event_time_zone(client, event, settings
     response = client.get(FORM_URL)
 
     labels = [label for _value, label in response.context["form"].fields["field_visits"].choices]
-    assert labels == ["Centre de crise — 21 mars 2024 10:00"]
+    assert labels == ["Centre de crise — jeudi 21 mars 2024 à 10\xa0h"]
 
 
 def test_status_page_of_approved_request_says_where_to_collect_in_page_language(client, event):

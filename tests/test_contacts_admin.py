@@ -316,7 +316,7 @@ def test_import_page_previews_then_applies_in_the_background(
     assert "Prêt à appliquer" in html
     assert "1 journaliste à créer" in html
     assert "1 ligne refusée" in html
-    assert "Colonnes ignorées (non reconnues) : Pointure" in html
+    assert "Colonnes ignorées (non reconnues)\u202f: Pointure" in html
     assert 'http-equiv="refresh"' not in html
     assert f'action="/admin/contacts/journalist/import/{contact_import.pk}/apply/"' in html
     assert Journalist.objects.count() == 1
@@ -339,7 +339,7 @@ def test_import_page_previews_then_applies_in_the_background(
     status = officer_client.get(applied["Location"]).content.decode()
     assert "Terminé" in status
     assert "1 journaliste créé·e" in status
-    assert "« bad » n’est pas une adresse e-mail valide." in status
+    assert "«\u202fbad\u202f» n’est pas une adresse e-mail valide." in status
     assert 'http-equiv="refresh"' not in status
 
 
@@ -431,7 +431,7 @@ def test_import_preview_counts_are_french_plurals_from_two(
 
     html = response.content.decode()
     assert "2 journalistes à créer" in html
-    assert "2 nouveaux médias : Le Soir, VRT" in html
+    assert "2 nouveaux médias\u202f: Le Soir, VRT" in html
 
 
 @pytest.mark.parametrize(
@@ -498,7 +498,7 @@ def test_import_record_changelist_queries_do_not_grow(
         officer_client, "/admin/contacts/contactimport/", make, django_assert_num_queries
     )
     html = officer_client.get("/admin/contacts/contactimport/").content.decode()
-    assert "créés : 1, mis à jour : 0, inchangés : 0, refusés : 0" in html
+    assert "créés\u202f: 1, mis à jour\u202f: 0, inchangés\u202f: 0, refusés\u202f: 0" in html
 
 
 def test_import_page_refuses_a_file_that_is_no_spreadsheet_at_once(officer_client):

@@ -104,5 +104,5 @@ def test_export_command_unknown_list_fails(tmp_path):
     with pytest.raises(CommandError) as raised:
         call_command("export_contacts", str(tmp_path / "x.xlsx"), "--list", "Nope")
 
-    assert "Aucune liste ne s’appelle « Nope »." in str(raised.value)
+    assert "Aucune liste ne s’appelle «\u202fNope\u202f»." in str(raised.value)
     assert not (tmp_path / "x.xlsx").exists()

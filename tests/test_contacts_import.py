@@ -96,7 +96,9 @@ def test_import_refuses_rows_without_valid_email_and_ignores_blank_rows():
 
     assert list(Journalist.objects.values_list("email", flat=True)) == ["good@media.example"]
     assert [(r.row, r.note.code) for r in plan.refused] == [(3, "no_email"), (6, "invalid_email")]
-    assert plan.refused[1].note.message == "« not-an-email » n’est pas une adresse e-mail valide."
+    assert plan.refused[1].note.message == (
+        "«\u202fnot-an-email\u202f» n’est pas une adresse e-mail valide."
+    )
     assert plan.blank_rows == 2
 
 
@@ -142,12 +144,21 @@ def test_import_conflicts_name_countries_and_languages_as_people_read_them():
     plan = contacts_import(data=data, dry_run=True)
 
     assert [note.message for note in plan.unchanged[0].notes] == [
-        "Pays différent : le fichier indique « France », « Belgique » est conservé.",
-        "Langue préférée différent : le fichier indique « Anglais », « Français » est conservé.",
+        (
+            "Pays différent\u202f: le fichier indique "
+            "«\u202fFrance\u202f», «\u202fBelgique\u202f» est conservé."
+        ),
+        (
+            "Langue préférée différent\u202f: le fichier indique "
+            "«\u202fAnglais\u202f», «\u202fFrançais\u202f» est conservé."
+        ),
     ]
     assert [note.message for note in plan.created[0].notes][1:] == [
-        "Ligne 4 : pays « Espagne » ignoré, « Belgique » conservé.",
-        "Ligne 4 : langue préférée « Anglais » ignoré, « Français » conservé.",
+        "Ligne 4\u202f: pays «\u202fEspagne\u202f» ignoré, «\u202fBelgique\u202f» conservé.",
+        (
+            "Ligne 4\u202f: langue préférée «\u202fAnglais\u202f» "
+            "ignoré, «\u202fFrançais\u202f» conservé."
+        ),
     ]
 
 
@@ -186,8 +197,8 @@ def test_import_language_outside_site_languages_imports_with_default_and_warning
     assert plan.counts()["refused"] == 0
     assert [entry.notes[0].code for entry in plan.created] == ["unknown_language"] * 2
     assert plan.created[0].notes[0].message == (
-        "La langue « Deutsch » n’est pas une des langues du site ; importé avec la langue "
-        "par défaut (Français)."
+        "La langue «\u202fDeutsch\u202f» n’est pas une des langues du site\u202f; "
+        "importé avec la langue par défaut (Français)."
     )
 
 
@@ -288,8 +299,8 @@ def test_import_command_prints_report(tmp_path, capsys):
     call_command("import_contacts", str(path), "--list", "Press")
 
     out = capsys.readouterr().out
-    assert "ligne 3 refusée : « bad » n’est pas une adresse e-mail valide." in out
-    assert "Créés : 1, mis à jour : 0, inchangés : 0, refusés : 1 " in out
+    assert "ligne 3 refusée\u202f: «\u202fbad\u202f» n’est pas une adresse e-mail valide." in out
+    assert "Créés\u202f: 1, mis à jour\u202f: 0, inchangés\u202f: 0, refusés\u202f: 1 " in out
     assert ContactList.objects.get(name="Press").journalists.count() == 1
 
 
@@ -333,8 +344,8 @@ def test_import_command_shows_progress_on_long_files(tmp_path, capsys):
     err = capsys.readouterr().err.splitlines()
     assert err == [
         "Lecture du fichier\u202f: 2501 lignes",
-        "Enregistrement des journalistes : 2000 / 2500",
-        "Enregistrement des journalistes : 2500 / 2500",
+        "Enregistrement des journalistes\u202f: 2000 / 2500",
+        "Enregistrement des journalistes\u202f: 2500 / 2500",
     ]
 
 

@@ -178,7 +178,7 @@ def test_contact_import_run_applies_and_keeps_a_report():
             "rows": "2",
             "email": "a@media.example",
             "fills": [],
-            "notes": ["Pays « Narnia » non reconnu ; laissé vide."],
+            "notes": ["Pays «\u202fNarnia\u202f» non reconnu\u202f; laissé vide."],
         }
     ]
     assert not storages["private"].exists(contact_import.file_path)
@@ -234,7 +234,7 @@ def test_contact_import_run_marks_an_unexpected_error_as_failed(monkeypatch):
     contact_import.refresh_from_db()
     assert contact_import.state == ImportState.FAILED
     assert contact_import.error == (
-        "L’import s’est arrêté sur une erreur inattendue ; rien n’a été importé. "
+        "L’import s’est arrêté sur une erreur inattendue\u202f; rien n’a été importé. "
         "Réessayez, et prévenez l’administrateur du site si cela se reproduit."
     )
     assert contact_import.finished_at is not None

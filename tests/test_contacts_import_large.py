@@ -119,7 +119,7 @@ def test_reader_refuses_more_than_max_rows(monkeypatch):
 
     assert raised.value.code == "too_many_rows"
     assert raised.value.message == (
-        "Le fichier compte plus de 3 lignes ; découpez-le en fichiers plus petits."
+        "Le fichier compte plus de 3 lignes\u202f; découpez-le en fichiers plus petits."
     )
     assert MAX_ROWS == 200_000
     assert Journalist.objects.count() == 0

@@ -200,12 +200,12 @@ def test_mailing_send_shows_the_embargo_first(event):
     mailing_send(mailing=mailing)
 
     (message,) = mail.outbox
-    assert message.subject == "EMBARGO until Jan. 15, 2099, 10 a.m. CET: Embargoed news"
+    assert message.subject == "EMBARGO until 15 January 2099 at 10:00 CET: Embargoed news"
     assert message.body.startswith(
-        "EMBARGO: not to be published before Jan. 15, 2099, 10 a.m. CET\n\n"
+        "EMBARGO: not to be published before 15 January 2099 at 10:00 CET\n\n"
     )
     html = message.alternatives[0].content
-    assert "EMBARGO: not to be published before Jan. 15, 2099, 10 a.m. CET" in html
+    assert "EMBARGO: not to be published before 15 January 2099 at 10:00 CET" in html
     assert html.index("EMBARGO:") < html.index("Embargoed news</div>")
 
 
@@ -520,5 +520,5 @@ def test_mailing_send_writes_the_interface_text_in_the_recipient_language(event)
 
     body = mail.outbox[0].body
     assert body.startswith("Bonjour Léa Dubois,\n")
-    assert "Le lire sur la salle de presse : http://127.0.0.1:8000/fr/" in body
-    assert "Se désabonner : http://127.0.0.1:8000/fr/mailings/unsubscribe/" in body
+    assert "Le lire sur la salle de presse\u202f: http://127.0.0.1:8000/fr/" in body
+    assert "Se désabonner\u202f: http://127.0.0.1:8000/fr/mailings/unsubscribe/" in body

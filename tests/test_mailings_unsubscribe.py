@@ -115,5 +115,5 @@ def test_unsubscribe_page_speaks_french_on_a_french_link(client, delivery):
     assert '<html lang="fr">' in html
     assert (
         "Voulez-vous ne plus recevoir de communiqués ni d'invitations à l'adresse "
-        "lea@media.example ?" in html
+        "lea@media.example\u202f?" in html
     )

@@ -48,7 +48,9 @@ def badge_collection_ics(*, badge_request, pickup: dict | None = None) -> bytes:
         if hours:
             description.append(hours)
         description.append(_("Press office: %(email)s") % {"email": event.press_email})
-        location = ", ".join(part for part in (event.venue, event.address, event.city) if part)
+        location = ", ".join(
+            part for part in (event.venue_local, event.address, event.city_local) if part
+        )
         summary = _("Press accreditation: %(event)s") % {"event": event.display_name()}
     stamp = timezone.now().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [

@@ -113,6 +113,7 @@ def badge_request_email_send(*, email: BadgeRequestEmail) -> bool:
             },
             attachments=attachments,
             inline_images=inline_images,
+            from_email=badge_request.event.from_email(),
             reply_to=[badge_request.event.press_email],
             tags=["accreditation", email.template],
             metadata={METADATA_KEY: str(email.pk)},

@@ -2,17 +2,18 @@
 
 from django import forms
 from django.core.files.base import ContentFile
-from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from contacts.enums import OutletKind
 from press.accreditation.enums import SelectionRuleKind
 from press.accreditation.invitations import email_masked
+from press.accreditation.kept import KeptUpload, upload_keep, upload_kept
 from press.accreditation.models import BadgeRole, Equipment, FieldVisit, SelectionRule
 from press.accreditation.requests import REQUEST_FIELDS
 from press.accreditation.selectors import field_visits_full
 from press.accreditation.uploads import document_clean, photo_clean
+from press.core.dates import date_long, datetime_long
 
 FILE_FIELDS = ("photo", "press_card", "letter")
 FIELDSETS = [
@@ -34,6 +35,14 @@ def _country_choices():
     return [("", "—"), *countries]
 
 
+class PhoneInput(forms.TextInput):
+    input_type = "tel"
+
+
+def _required(message) -> dict:
+    return {"required": message}
+
+
 def _free_text(label) -> forms.CharField:
     return forms.CharField(
         label=label, required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
@@ -47,7 +56,7 @@ class FieldVisitChoice(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, visit):
         # In the event's time zone, not UTC: "10:00" is when the bus leaves.
-        when = formats.date_format(timezone.localtime(visit.starts_at), "DATETIME_FORMAT")
+        when = datetime_long(visit.starts_at, weekday=True)
         label = f"{visit.display_name()} — {when}"
         if visit.pk in self.full:
             label = _("%(visit)s (full)") % {"visit": label}
@@ -55,16 +64,69 @@ class FieldVisitChoice(forms.ModelMultipleChoiceField):
 
 
 class BadgeRequestForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
-    email = forms.EmailField(label=_("Email"), max_length=254)
-    phone = forms.CharField(label=_("Phone"), max_length=40)
-    nationality = forms.ChoiceField(label=_("Nationality"), choices=_country_choices)
-    outlet_name = forms.CharField(label=_("Outlet"), max_length=200)
-    outlet_kind = forms.ChoiceField(label=_("Kind of outlet"), choices=OutletKind.choices)
-    outlet_country = forms.ChoiceField(label=_("Country of the outlet"), choices=_country_choices)
-    outlet_website = forms.URLField(label=_("Outlet website"), required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=BadgeRole.choices)
+    required_css_class = "required"
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        error_messages=_required(_("Enter your first name.")),
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=100,
+        error_messages=_required(_("Enter your last name.")),
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address such as name@outlet.com."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        error_messages=_required(_("Enter a phone number where the press office can reach you.")),
+        widget=PhoneInput(attrs={"autocomplete": "tel"}),
+    )
+    nationality = forms.ChoiceField(
+        label=_("Nationality"),
+        choices=_country_choices,
+        error_messages=_required(_("Choose your nationality.")),
+    )
+    outlet_name = forms.CharField(
+        label=_("Outlet"),
+        max_length=200,
+        error_messages=_required(_("Enter the name of your outlet.")),
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    outlet_kind = forms.ChoiceField(
+        label=_("Kind of outlet"),
+        choices=OutletKind.choices,
+        error_messages=_required(_("Choose the kind of outlet.")),
+    )
+    outlet_country = forms.ChoiceField(
+        label=_("Country of the outlet"),
+        choices=_country_choices,
+        error_messages=_required(_("Choose the country of your outlet.")),
+    )
+    outlet_website = forms.URLField(
+        label=_("Outlet website"),
+        required=False,
+        error_messages={
+            "invalid": _("Enter the outlet's website address, such as https://outlet.com.")
+        },
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=BadgeRole.choices,
+        error_messages=_required(_("Choose your role.")),
+    )
     press_card_number = forms.CharField(label=_("Press card number"), max_length=60, required=False)
     press_card_country = forms.ChoiceField(
         label=_("Press card issued in"), choices=_country_choices, required=False
@@ -82,9 +144,14 @@ class BadgeRequestForm(forms.Form):
     photo = forms.FileField(
         label=_("Photo for the badge"),
         help_text=_("A recent portrait, JPEG or PNG, at least 400×500 pixels, at most 10 MB."),
+        error_messages=_required(_("Add a photo for your badge.")),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
-    days = forms.MultipleChoiceField(label=_("Days attending"), widget=forms.CheckboxSelectMultiple)
+    days = forms.MultipleChoiceField(
+        label=_("Days attending"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=_required(_("Choose at least one day.")),
+    )
     field_visits = FieldVisitChoice(
         label=_("Field visits"),
         queryset=FieldVisit.objects.none(),
@@ -100,7 +167,10 @@ class BadgeRequestForm(forms.Form):
     )
     accessibility_needs = _free_text(_("Accessibility needs"))
     consent = forms.BooleanField(
-        label=_("I agree to the processing of my personal data as the privacy notice describes.")
+        label=_("I agree to the processing of my personal data as the privacy notice describes."),
+        error_messages=_required(
+            _("Tick the box to agree to the processing of your personal data.")
+        ),
     )
     # Honeypot: hidden from people, filled in by robots.
     homepage = forms.CharField(
@@ -109,7 +179,16 @@ class BadgeRequestForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, event, badge_request=None, invitation=None, returning=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        event,
+        badge_request=None,
+        invitation=None,
+        returning=None,
+        kept_tokens=(),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.event = event
         self.badge_request = badge_request
@@ -140,8 +219,17 @@ class BadgeRequestForm(forms.Form):
                 % {"event": self.returning.event.display_name()},
                 required=False,
             )
+        # Files kept from an earlier attempt of this browser session (press.accreditation.kept).
+        self.kept: dict[str, KeptUpload] = {}
+        if self.is_bound:
+            for name in FILE_FIELDS:
+                token = self.data.get(f"kept_{name}", "")
+                kept = upload_kept(token=token) if token in set(kept_tokens) else None
+                if kept is not None:
+                    self.kept[name] = kept
+                    self.fields[name].required = False
         self.fields["days"].choices = [
-            (day.isoformat(), formats.date_format(day, "l j F Y")) for day in event.days
+            (day.isoformat(), date_long(day, weekday=True)) for day in event.days
         ]
         self.full_visits = field_visits_full(event=event)
         visits = self.fields["field_visits"]
@@ -158,9 +246,65 @@ class BadgeRequestForm(forms.Form):
 
     def fieldsets(self):
         return [
-            (legend, [self[name] for name in names if name in self.fields])
+            (
+                legend,
+                [
+                    {"field": self[name], "kept": self.kept.get(name)}
+                    for name in names
+                    if name in self.fields
+                ],
+            )
             for legend, names in FIELDSETS
         ]
+
+    def error_links(self) -> list[dict]:
+        """Each error of the form, with the id of the input it is about (None for one that
+        is about the whole form), in the order of the page."""
+        links = [{"anchor": None, "message": str(error)} for error in self.non_field_errors()]
+        for name, field in self.fields.items():
+            if name in ("consent",) or name not in self.errors:
+                continue
+            links.extend(self._field_links(name, field))
+        if "consent" in self.errors:
+            links.extend(self._field_links("consent", self.fields["consent"]))
+        return links
+
+    def _field_links(self, name, field) -> list[dict]:
+        bound = self[name]
+        anchor = bound.auto_id
+        if isinstance(field.widget, forms.CheckboxSelectMultiple):
+            anchor = f"{anchor}_0"
+        return [
+            {"anchor": anchor, "label": bound.label, "message": str(error)}
+            for error in self.errors[name]
+        ]
+
+    def keep_uploads(self) -> list[str]:
+        """After a failed validation: keep every file that passed its own checks (and was
+        just sent), so that the page can say so; returns the new tokens."""
+        tokens = []
+        for name in FILE_FIELDS:
+            sent = self.files.get(name)
+            clean = self.cleaned_data.get(name) if hasattr(self, "cleaned_data") else None
+            if not sent or not clean or name in self.errors:
+                continue
+            token = upload_keep(file=clean, original_name=sent.name or name)
+            kept = upload_kept(token=token)
+            if kept is not None:
+                self.kept[name] = kept
+                tokens.append(token)
+        return tokens
+
+    def kept_tokens_used(self) -> list[str]:
+        return [kept.token for kept in self.kept.values()]
+
+    def _clean_file(self, name, check):
+        file = self.cleaned_data.get(name)
+        if file:
+            return check(file)
+        if name in self.kept:
+            return self.kept[name].as_file()
+        return None
 
     def clean_homepage(self):
         if self.cleaned_data.get("homepage"):
@@ -170,8 +314,7 @@ class BadgeRequestForm(forms.Form):
         return ""
 
     def clean_photo(self):
-        file = self.cleaned_data.get("photo")
-        return photo_clean(file) if file else None
+        return self._clean_file("photo", photo_clean)
 
     def _reused_photo(self):
         if self.returning is None or not self.cleaned_data.get("reuse_photo"):
@@ -181,12 +324,10 @@ class BadgeRequestForm(forms.Form):
         return ContentFile(content, name=self.returning.photo.name.rsplit("/", 1)[-1])
 
     def clean_press_card(self):
-        file = self.cleaned_data.get("press_card")
-        return document_clean(file, name="press-card") if file else None
+        return self._clean_file("press_card", lambda f: document_clean(f, name="press-card"))
 
     def clean_letter(self):
-        file = self.cleaned_data.get("letter")
-        return document_clean(file, name="letter") if file else None
+        return self._clean_file("letter", lambda f: document_clean(f, name="letter"))
 
     def clean_field_visits(self):
         chosen = self.cleaned_data.get("field_visits")

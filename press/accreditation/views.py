@@ -23,6 +23,7 @@ from press.accreditation.forms import (
     initial_from_returning,
 )
 from press.accreditation.invitations import invitation_find, invitation_followed
+from press.accreditation.kept import upload_forget
 from press.accreditation.models import BadgeRequest, BadgeRequestState
 from press.accreditation.privacy import document_may_open
 from press.accreditation.requests import (
@@ -43,6 +44,27 @@ DOCUMENT_LABELS = {
     "press_card": gettext_lazy("press card"),
     "letter": gettext_lazy("letter of assignment"),
 }
+
+
+KEPT_SESSION_KEY = "accreditation_kept_uploads"
+
+
+def _kept_tokens(request) -> list[str]:
+    return list(request.session.get(KEPT_SESSION_KEY, []))
+
+
+def _keep_uploads(request, form) -> None:
+    """The form failed: keep its good files for this session (press.accreditation.kept)."""
+    tokens = _kept_tokens(request) + form.keep_uploads()
+    request.session[KEPT_SESSION_KEY] = tokens[-12:]
+
+
+def _forget_uploads(request, form) -> None:
+    """The request is sent: its kept files have been copied to it."""
+    used = form.kept_tokens_used()
+    for token in used:
+        upload_forget(token=token)
+    request.session[KEPT_SESSION_KEY] = [t for t in _kept_tokens(request) if t not in used]
 
 
 def _rate_limited(request) -> bool:
@@ -69,7 +91,12 @@ def request_form(request):
         if _rate_limited(request):
             return render(request, "accreditation/too_many.html", {"event": event}, status=429)
         form = BadgeRequestForm(
-            request.POST, request.FILES, event=event, invitation=invitation, returning=returning
+            request.POST,
+            request.FILES,
+            event=event,
+            invitation=invitation,
+            returning=returning,
+            kept_tokens=_kept_tokens(request),
         )
         if form.is_valid():
             try:
@@ -87,8 +114,10 @@ def request_form(request):
                 # The files could not be stored: the service, not the form, failed.
                 status = 503 if error.code == "storage_unavailable" else 200
             else:
+                _forget_uploads(request, form)
                 request.session["accreditation_submission"] = outcome
                 return redirect("accreditation:submitted")
+        _keep_uploads(request, form)
     else:
         initial = {}
         if invitation:
@@ -141,7 +170,11 @@ def status(request, token):
     if badge_request.is_editable:
         if request.method == "POST":
             form = BadgeRequestForm(
-                request.POST, request.FILES, event=badge_request.event, badge_request=badge_request
+                request.POST,
+                request.FILES,
+                event=badge_request.event,
+                badge_request=badge_request,
+                kept_tokens=_kept_tokens(request),
             )
             if form.is_valid():
                 try:
@@ -154,8 +187,10 @@ def status(request, token):
                 except AccreditationError as error:
                     form.add_error(None, error.message)
                 else:
+                    _forget_uploads(request, form)
                     messages.success(request, _("Your request has been updated."))
                     return redirect("accreditation:status", token=token)
+            _keep_uploads(request, form)
         else:
             form = BadgeRequestForm(
                 initial=initial_from_request(badge_request),

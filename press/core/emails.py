@@ -175,6 +175,7 @@ def send_email(
     event: Any,
     context: dict[str, Any],
     attachments: Sequence[tuple[str, bytes, str]] = (),
+    from_email: str | None = None,
     reply_to: list[str] | None = None,
     tags: list[str] | None = None,
     metadata: dict | None = None,
@@ -185,7 +186,8 @@ def send_email(
     default mailer; `metadata` travels with it to the provider and comes back in its
     events. The subject is `context["subject"]` if given, otherwise the .txt template's
     `{% block subject %}`. `attachments` are (filename, content, mimetype);
-    `inline_images` are parts the HTML shows by Content-ID.
+    `inline_images` are parts the HTML shows by Content-ID. The sender is `from_email`,
+    else the event's (`event.from_email()`), else DEFAULT_FROM_EMAIL.
     Returns the provider's message id (None with a non-anymail backend). Provider errors
     propagate (anymail's AnymailError); invalid MJML raises ValueError."""
     rendered = email_render(template=template, language=language, event=event, context=context)
@@ -194,6 +196,7 @@ def send_email(
         html=rendered.html,
         text=rendered.text,
         to=to,
+        from_email=from_email or (event.from_email() if event is not None else None),
         reply_to=reply_to,
         tags=tags,
         metadata=metadata,

@@ -12,8 +12,14 @@ class EventAdmin(OfficeAdmin):
     search_fields = ["slug", "city", "venue"]
     fieldsets = [
         (None, {"fields": ["slug", "name", "starts_on", "ends_on", "website"]}),
-        (_("Place"), {"fields": ["venue", "address", "city", "country"]}),
-        (_("Press office"), {"fields": ["press_email", "press_phone"]}),
+        (
+            _("Place"),
+            {"fields": ["venue", "venue_names", "address", "city", "city_names", "country"]},
+        ),
+        (
+            _("Press office"),
+            {"fields": ["press_email", "press_phone", "sender_name", "sender_email"]},
+        ),
         (
             _("Accreditation"),
             {

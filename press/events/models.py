@@ -1,5 +1,7 @@
 import datetime as dt
+from email.utils import formataddr, parseaddr
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,8 +18,31 @@ class Event(models.Model):
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
     venue = models.CharField(_("venue"), max_length=200)
+    venue_names = TranslatedTextField(
+        _("venue in each language"),
+        max_length=200,
+        blank=True,
+        help_text=_("What readers see in their language; empty: the venue above."),
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
     city = models.CharField(_("city"), max_length=100)
+    city_names = TranslatedTextField(
+        _("city in each language"),
+        max_length=100,
+        blank=True,
+        help_text=_("Bruxelles / Brussels; empty: the city above."),
+    )
+    sender_name = models.CharField(
+        _("sender name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The name emails about this event come from; empty: the site's sender."),
+    )
+    sender_email = models.EmailField(
+        _("sender address"),
+        blank=True,
+        help_text=_("An address the email provider has verified; empty: the site's sender."),
+    )
     country = CountryField(_("country"))
     website = models.URLField(_("website"), blank=True)
     press_email = models.EmailField(_("press office email"))
@@ -52,6 +77,21 @@ class Event(models.Model):
         return pick(self.name, language) or self.slug
 
     @property
+    def city_local(self) -> str:
+        """The city in the active language (Bruxelles / Brussels)."""
+        return pick(self.city_names) or self.city
+
+    @property
+    def venue_local(self) -> str:
+        """The venue in the active language."""
+        return pick(self.venue_names) or self.venue
+
+    def from_email(self) -> str:
+        """The From of every email about this event: its sender name and address, each
+        falling back to DEFAULT_FROM_EMAIL's."""
+        return sender_from(name=self.sender_name, address=self.sender_email)
+
+    @property
     def days(self) -> list:
         count = (self.ends_on - self.starts_on).days + 1
         return [self.starts_on + dt.timedelta(days=offset) for offset in range(count)]
@@ -61,3 +101,9 @@ class Event(models.Model):
         if not self.accreditation_opens_at or at < self.accreditation_opens_at:
             return False
         return not (self.accreditation_closes_at and at >= self.accreditation_closes_at)
+
+
+def sender_from(*, name: str = "", address: str = "") -> str:
+    """A From header: the given name and address, each falling back to DEFAULT_FROM_EMAIL's."""
+    default_name, default_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((name or default_name, address or default_address))

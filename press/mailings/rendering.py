@@ -3,23 +3,23 @@ recipient, with the checks that it has something to send; previews and tests."""
 
 import datetime as dt
 from dataclasses import dataclass
-from email.utils import formataddr, parseaddr
+from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any
 
 from anymail.message import AnymailMessage
 from django.conf import settings
 from django.core.mail import mailers
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from press.core.dates import datetime_long
 from press.core.emails import CompiledEmail, RenderedEmail, email_compile, email_message
 from press.core.sanitise import sanitise_html
 from press.core.translated import pick
-from press.events.models import Event
+from press.events.models import Event, sender_from
 from press.mailings.enums import MailingKind
 from press.mailings.errors import MailingError
 from press.mailings.models import Mailing
@@ -108,8 +108,13 @@ class LanguagePack:
 
 
 def sender_address(mailing: Mailing) -> str:
-    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return formataddr((mailing.sender_name or name, mailing.sender_email or address))
+    """The mailing's own sender if it has one, else its event's, else DEFAULT_FROM_EMAIL
+    (name and address each)."""
+    event = mailing_event(mailing)
+    return sender_from(
+        name=mailing.sender_name or (event.sender_name if event else ""),
+        address=mailing.sender_email or (event.sender_email if event else ""),
+    )
 
 
 def reply_address(mailing: Mailing) -> str:
@@ -123,8 +128,7 @@ def reply_address(mailing: Mailing) -> str:
 def embargo_when(moment: dt.datetime) -> str:
     """An embargo's end in the active language, with its time zone: journalists read
     it across Europe, in more than one zone."""
-    local = timezone.localtime(moment)
-    return f"{date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
+    return datetime_long(moment, zone=True)
 
 
 def _release_context(release: Release, language: str) -> dict[str, Any]:

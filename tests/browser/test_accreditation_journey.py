@@ -62,7 +62,7 @@ def test_invited_journalist_requests_and_reviewer_approves(page, staff_user, tmp
     assert confirmation.to == ["camille@quotidien.example"]
     status_path = re.search(r"/fr/accreditation/status/[\w-]+/", confirmation.body).group(0)
     page.goto(status_path)
-    assert "État : Envoyée" in page.get_by_role("status").last.inner_text()
+    assert "État\u202f: Envoyée" in page.get_by_role("status").last.inner_text()
 
     # A reviewer approves it from the queue.
     page.goto("/admin/login/")

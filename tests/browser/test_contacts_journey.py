@@ -44,7 +44,7 @@ def test_officer_previews_then_applies_a_spreadsheet_import(page, staff_user, tm
     report = page.locator("#content-main").inner_text()
     assert "1 journaliste à créer" in report
     assert "1 à mettre à jour" in report
-    assert "« pas-une-adresse » n’est pas une adresse e-mail valide." in report
+    assert "«\u202fpas-une-adresse\u202f» n’est pas une adresse e-mail valide." in report
     assert Journalist.objects.count() == 1
 
     page.get_by_role("button", name="Appliquer l’import").click()

@@ -33,3 +33,55 @@ def in_language(translated: dict, language: str) -> str:
     from press.core.translated import pick
 
     return pick(translated, language)
+
+
+@register.filter(is_safe=True)
+def typography(text, language: str | None = None):
+    """{{ version.body|safe|typography:version.language }}: French spacing on French text
+    (press.core.typography), for display only; other languages pass unchanged. Markup
+    marked safe keeps its tags and attributes exactly; other text stays escaped."""
+    from django.utils.safestring import SafeData, mark_safe
+
+    from press.core.typography import french_typography
+
+    if text is None or text == "":
+        return text
+    language = language or translation.get_language() or ""
+    if not str(language).lower().startswith("fr"):
+        return text
+    if isinstance(text, SafeData):
+        return mark_safe(french_typography(str(text), html=True))  # noqa: S308
+    return french_typography(str(text))
+
+
+@register.filter
+def long_date(value, style: str = ""):
+    """{{ day|long_date }} "31 mars 2027"; {{ day|long_date:"weekday" }} with the day's
+    name (press.core.dates: one date style per language)."""
+    from press.core.dates import date_long
+
+    return date_long(value, weekday=style == "weekday") if value else ""
+
+
+@register.filter
+def long_datetime(value, style: str = ""):
+    """{{ moment|long_datetime }} "31 mars 2027 à 21 h"; "zone" adds the time zone."""
+    from press.core.dates import datetime_long
+
+    return datetime_long(value, zone="zone" in style, weekday="weekday" in style) if value else ""
+
+
+@register.filter
+def short_time(value):
+    """{{ moment|short_time }}: "9 h 30" / "9:30"."""
+    from press.core.dates import time_short
+
+    return time_short(value) if value else ""
+
+
+@register.simple_tag
+def date_range(start, end):
+    """{% date_range event.starts_on event.ends_on %}: "20–22 mars 2024"."""
+    from press.core.dates import date_range as format_range
+
+    return format_range(start, end) if start and end else ""

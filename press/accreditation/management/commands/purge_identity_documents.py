@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from press.accreditation.errors import AccreditationError
+from press.accreditation.kept import uploads_kept_purge
 from press.accreditation.privacy import identity_documents_purge, purge_due_on
 from press.events.models import Event
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
     help = (
         "Delete the press cards and letters of assignment (and, with --photos, the photos) "
         "of finished events once IDENTITY_DOCUMENT_RETENTION_DAYS have passed; keeps the "
-        "rest of each request."
+        "rest of each request; deletes the files of failed request forms kept over 24 hours."
     )
 
     def add_arguments(self, parser):
@@ -26,6 +27,12 @@ class Command(BaseCommand):
         parser.add_argument("--photos", action="store_true", help="Delete badge photos too.")
 
     def handle(self, *args, event=None, photos=False, **options):
+        # Files kept for a form that failed validation live 24 hours, whatever the event.
+        kept = uploads_kept_purge()
+        if kept:
+            self.stdout.write(
+                f"Request forms: removed {kept} kept upload{'s' if kept != 1 else ''}."
+            )
         if event:
             events = list(Event.objects.filter(slug=event))
             if not events:
