@@ -73,7 +73,8 @@ def test_files_survive_a_validation_error_and_are_used_on_the_next_submission(cl
     badge_request = BadgeRequest.objects.get()
     assert badge_request.photo.name and badge_request.press_card.name
     with badge_request.press_card.open("rb") as card:
-        assert card.read() == PDF_BYTES
+        # Stored as rewritten without active content (press.core.uploads), still a PDF.
+        assert card.read().startswith(b"%PDF-")
     # Copied into the request: the kept copies are gone.
     assert upload_kept(token=data["kept_photo"]) is None
 

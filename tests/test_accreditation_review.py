@@ -99,7 +99,7 @@ def test_reject_asks_for_confirmation_then_tells_the_reason(
     badge_request.refresh_from_db()
     assert badge_request.state == State.REJECTED
     assert badge_request.decision_note == "Carte de presse expirée"
-    assert "Motif : Carte de presse expirée" in mail.outbox[-1].body
+    assert "Motif\u202f: Carte de presse expirée" in mail.outbox[-1].body
     with translation.override("fr"):
         status = client.get(reverse("accreditation:status", kwargs={"token": badge_request.token}))
     assert "Carte de presse expirée" in status.content.decode()

@@ -86,7 +86,7 @@ def test_search_finds_nothing_for_an_unknown_word(client):
     response = client.get("/fr/", {"q": "zzzqqq"})
 
     assert titles(response) == []
-    assert "Aucun communiqué ne correspond à « zzzqqq » avec ces filtres." in (
+    assert "Aucun communiqué ne correspond à «\u202fzzzqqq\u202f» avec ces filtres." in (
         response.content.decode()
     )
 
@@ -106,7 +106,7 @@ def test_a_too_long_query_is_refused_with_a_message_and_all_releases_shown(clien
     response = client.get("/fr/", {"q": "x" * 201})
 
     assert sorted(titles(response)) == ["Mobilité douce", "Sécurité urbaine"]
-    assert "Ce filtre n'est pas disponible ; tous les communiqués sont affichés." in (
+    assert "Ce filtre n'est pas disponible\u202f; tous les communiqués sont affichés." in (
         response.content.decode()
     )
 

@@ -54,8 +54,14 @@ def _kept_tokens(request) -> list[str]:
 
 
 def _keep_uploads(request, form) -> None:
-    """The form failed: keep its good files for this session (press.accreditation.kept)."""
-    tokens = _kept_tokens(request) + form.keep_uploads()
+    """The form failed: keep its good files for this session (press.accreditation.kept).
+    When the private store cannot be written (a full disk), nothing is kept: the
+    journalist chooses the files again."""
+    try:
+        kept = form.keep_uploads()
+    except OSError:
+        return
+    tokens = _kept_tokens(request) + kept
     request.session[KEPT_SESSION_KEY] = tokens[-12:]
 
 

@@ -119,10 +119,10 @@ def checkin_scan(
 
 
 def _scan(code: str, *, day: dt.date, at: dt.datetime, nonce: str, record: dict) -> ScanAnswer:
-    if nonce and (previous := Scan.objects.filter(nonce=nonce).first()):
-        return _answer_from(previous)
     badge = checkin_badge_for_code(code)
     if badge is None:
+        # A retried nonce of an unknown code meets the unique constraint on the nonce
+        # (caught by checkin_scan), so it needs no look-up of its own here.
         scan = Scan.objects.create(result=ScanResult.UNKNOWN, **record)
         return ScanAnswer(result=ScanResult.UNKNOWN, scan=scan, day=day)
     # Every scan of one request waits here for the others: the check-in below is then

@@ -76,7 +76,8 @@ def desk_name(request: HttpRequest) -> str:
 def _when(value: dt.datetime | None) -> str:
     if value is None:
         return ""
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    # Translators: a date and time format (Django's date syntax); French writes "16 h 03".
+    return formats.date_format(timezone.localtime(value), _("j F, H:i"))
 
 
 def _days_label(days: list[dt.date]) -> str:
@@ -448,7 +449,7 @@ def lists(request: HttpRequest, which: str) -> HttpResponseBase:
 
 def _cell(value: object) -> str:
     if isinstance(value, dt.datetime):
-        return formats.date_format(value, "j F, H:i")
+        return _when(value)
     return "" if value is None else str(value)
 
 

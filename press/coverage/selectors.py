@@ -2,7 +2,6 @@
 who published, and a journalist's record over earlier editions. The dashboard and
 the report read through these."""
 
-import importlib
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -10,6 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from contacts.models import Journalist
 from press.accreditation.enums import BadgeRequestState
 from press.accreditation.models import BadgeRequest
+from press.checkin.selectors import checkin_attended_request_ids
 from press.coverage.models import CoverageItem
 from press.events.models import Event
 from press.mailings.enums import DeliveryState, MailingKind
@@ -19,11 +19,8 @@ from press.mailings.models import Mailing
 def attended_request_ids(*, event: Event) -> set[int] | None:
     """The ids of the badge requests whose journalist came (checked in at the desk),
     or None while the office has no check-in records for this event."""
-    try:
-        checkin = importlib.import_module("press.checkin.selectors")
-    except ImportError:
-        return None
-    return set(checkin.checkin_attended_request_ids(event=event))
+    attended = checkin_attended_request_ids(event=event)
+    return attended or None
 
 
 def accredited_requests(*, event: Event) -> QuerySet[BadgeRequest]:

@@ -109,3 +109,35 @@ def test_desk_page_installs_its_service_worker_and_keeps_the_page(page, staff_us
         ".then(r => r.json())"
     )
     assert manifest["display"] == "standalone"
+
+
+def test_desk_offline_without_a_list_says_to_call_the_press_office(
+    chromium, live_server, staff_user
+):
+    badge = badge_for(approved_request(event_today()))
+    staff_user("Check-in desk", username="tom")
+    context = chromium.new_context(
+        base_url=live_server.url, locale="fr-FR", service_workers="block"
+    )
+    # This device never gets the day's list.
+    context.route("**/office/checkin/day-list/", lambda route: route.abort())
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto("/admin/login/?next=/office/checkin/")
+    page.fill("#id_username", "tom")
+    page.fill("#id_password", "correct horse battery staple")
+    page.get_by_role("button").last.click()
+    page.wait_for_url("**/office/checkin/")
+    context.set_offline(True)
+    page.locator("#net").filter(has_text="Hors ligne").wait_for()
+
+    page.keyboard.type(badge.code)
+    page.keyboard.press("Enter")
+
+    page.locator("#answer-offline").filter(has_text="aucune liste sur cet appareil").wait_for()
+    assert page.locator("#answer-headline").inner_text() == "Code inconnu"
+    context.close()
+    assert CheckIn.objects.count() == 0
+    assert errors == []

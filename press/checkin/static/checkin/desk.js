@@ -61,7 +61,12 @@
 
   function timeLabel(iso) {
     var date = new Date(iso);
-    return date.toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
+    var lang = document.documentElement.lang;
+    if (lang.indexOf("fr") === 0) {
+      // French typography: "8 h 05".
+      return date.getHours() + "\u00a0h\u00a0" + ("0" + date.getMinutes()).slice(-2);
+    }
+    return date.toLocaleTimeString(lang, { hour: "numeric", minute: "2-digit" });
   }
 
   function daysLabel(days) {
