@@ -539,6 +539,7 @@ class BadgeRequestAdmin(OfficeAdmin):
         if not obj.photo:
             return _("No document held.")
         return format_html('<img src="{}" alt="" class="badge-document">', file_url(obj, "photo"))
+
     @admin.display(description=_("earlier editions"))
     def track_record(self, obj):
         if obj.journalist is None:

@@ -6,7 +6,6 @@ not grow with the data (tests/test_dashboard_queries.py holds it).
 """
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.utils import timezone
 from press.accreditation.enums import BadgeRequestState
 from press.accreditation.models import BadgeRequest, FieldVisit
 from press.accreditation.selectors import with_field_visit_occupancy, with_outlet_approved
+from press.checkin import selectors as checkin_selectors
 from press.coverage.selectors import coverage_by
 from press.events.models import Event
 from press.mailings.enums import DeliveryState, MailingState
@@ -28,11 +28,8 @@ State = BadgeRequestState
 
 
 def _checkin() -> Any:
-    """The check-in area's selectors, or None until that area provides them."""
-    try:
-        return importlib.import_module("press.checkin.selectors")
-    except ImportError:
-        return None
+    """The check-in area's selectors."""
+    return checkin_selectors
 
 
 @dataclass(frozen=True)
