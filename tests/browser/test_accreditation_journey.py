@@ -40,7 +40,9 @@ def test_invited_journalist_requests_and_reviewer_approves(page, staff_user, tmp
     assert page.get_by_role("heading", level=1).inner_text() == "Accréditation presse"
     assert page.get_by_label("Prénom").input_value() == "Camille"
     assert page.locator("#id_last_name").input_value() == "Lambert"
-    assert page.get_by_label("E-mail").input_value() == "camille@quotidien.example"
+    # A forwarded invitation must not reveal the address: masked, filled in on submission.
+    assert page.get_by_label("E-mail").input_value() == ""
+    assert "c•••@quotidien.example" in page.content()
     assert page.locator("#id_outlet_name").input_value() == "Le Quotidien de Bruxelles"
 
     page.get_by_label("Téléphone").fill("+32 470 12 34 56")

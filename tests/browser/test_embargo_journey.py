@@ -38,7 +38,7 @@ def test_journalist_opens_an_embargoed_release_before_and_after_the_lift(page, l
     # The script adds the reader's own time zone.
     local = page.locator("[data-local-time]")
     local.wait_for(state="visible")
-    assert local.inner_text().startswith("Dans votre fuseau horaire :")
+    assert local.inner_text().startswith("Dans votre fuseau horaire\u202f:")
     assert page.get_by_role("heading", level=1).inner_text() == "Les villes s'engagent"
     page.screenshot(path=f"{SHOTS}/embargo-personal-fr-390.png", full_page=True)
     page.set_viewport_size({"width": 1366, "height": 900})

@@ -45,7 +45,7 @@ def test_journalist_searches_filters_and_shares(page, live_server):
             page.wait_for_url(f"**/{lang}/?q={query}*")
             titles = page.locator(".release-card h3").all_inner_texts()
             expected = (
-                "Sécurité urbaine : les villes s’engagent"
+                "Sécurité urbaine\u202f: les villes s’engagent"
                 if lang == "fr"
                 else "Urban safety: cities commit"
             )
@@ -55,10 +55,11 @@ def test_journalist_searches_filters_and_shares(page, live_server):
     page.goto("/fr/")
     page.get_by_label("Thème").select_option("securite")
     page.get_by_role("button", name="Filtrer").click()
+    # French typography on display: a narrow no-break space before the colon.
     assert page.locator(".release-card h3").all_inner_texts() == [
-        "Sécurité urbaine : les villes s’engagent"
+        "Sécurité urbaine\u202f: les villes s’engagent"
     ]
-    page.get_by_role("link", name="Sécurité urbaine : les villes s’engagent").click()
+    page.get_by_role("link", name="Sécurité urbaine\u202f: les villes s’engagent").click()
 
     page.get_by_role("button", name="Copier le lien").click()
     page.get_by_text("Lien copié.").wait_for()
