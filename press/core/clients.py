@@ -43,6 +43,8 @@ def client_address(request: HttpRequest) -> str:
     return _address(forwarded[-count]) or remote
 
 
-def axes_client_address(request: HttpRequest) -> str:
-    """django-axes' AXES_CLIENT_IP_CALLABLE: the same address as the rate limits."""
-    return client_address(request)
+def axes_client_address(request: HttpRequest) -> str | None:
+    """django-axes' AXES_CLIENT_IP_CALLABLE: the same address as the rate limits, or None
+    when the request carries none (axes stores it in an address column, which PostgreSQL
+    checks)."""
+    return _address(client_address(request))
