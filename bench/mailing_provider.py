@@ -52,7 +52,7 @@ def provider_server(provider: Provider) -> ThreadingHTTPServer:
         protocol_version = "HTTP/1.1"  # keep-alive, as Postmark's API
 
         def log_message(self, *args):
-            pass
+            """Quiet: the stand-in's requests are counted, not printed."""
 
         def setup(self):
             super().setup()

@@ -257,6 +257,7 @@ def _date(value: str) -> dt.date | None:
     try:
         return dt.datetime.fromisoformat(value).date()
     except ValueError:
+        # Not a full ISO timestamp: try its leading date ("2024-03-21T…", "2024-03-21 …").
         pass
     try:
         return dt.date.fromisoformat(value[:10])
