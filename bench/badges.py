@@ -85,6 +85,8 @@ def prepare(data_dir: Path, count: int) -> None:
     from press.events.models import Event
 
     call_command("migrate", run_syncdb=True, verbosity=0)
+    # Without migrations the database cache's table (made by a migration) is missing.
+    call_command("createcachetable", verbosity=0)
     today = timezone.localdate()
     event = Event.objects.create(
         slug="bench",

@@ -227,8 +227,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8115)
     args = parser.parse_args()
-    if not 8110 <= args.port <= 8119:
-        raise SystemExit("--port must be between 8110 and 8119")
+    if not 8100 <= args.port <= 8199:
+        raise SystemExit("--port must be between 8100 and 8199")
 
     data_dir = tempfile.mkdtemp(prefix="presse-bench-checkin-")
     db_env, pg_name = bench_database(data_dir)
@@ -241,6 +241,8 @@ def main() -> None:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
+        # Debug off refuses to start without collected static files: a folder of its own.
+        "STATIC_ROOT": os.path.join(data_dir, "static"),
     }
     if pg_name is None:
         env.pop("DATABASE_URL", None)
@@ -249,6 +251,12 @@ def main() -> None:
     server = None
     try:
         codes, session_key, csrf = load(args.badges)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
         server = subprocess.Popen(
             [
                 str(GUNICORN),
@@ -296,7 +304,8 @@ def main() -> None:
         elapsed = args.seconds
     finally:
         if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
+            if server.poll() is None:
+                os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
 
     from django.db import connection

@@ -48,6 +48,8 @@ def setup(data_dir: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", run_syncdb=True, verbosity=0)
+    # Without migrations the database cache's table (made by a migration) is missing.
+    call_command("createcachetable", verbosity=0)
 
 
 def _test_backend():

@@ -1,7 +1,7 @@
 """Benchmark: a release mailing leaving through anymail's real Postmark backend.
 
     .venv/bin/python bench/mailing_provider.py [--journalists 10000] [--latency-ms 50]
-        [--workers 1]
+        [--workers 1] [--port 0]
 
 A local HTTP server stands in for Postmark's send API (`/email`, and `/email/batch`):
 each call is answered after --latency-ms, as a provider far away would. The mailing is
@@ -47,7 +47,7 @@ class Provider:
         self.lock = threading.Lock()
 
 
-def provider_server(provider: Provider) -> ThreadingHTTPServer:
+def provider_server(provider: Provider, port: int = 0) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as Postmark's API
 
@@ -86,7 +86,7 @@ def provider_server(provider: Provider) -> ThreadingHTTPServer:
             self.end_headers()
             self.wfile.write(data)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
@@ -118,10 +118,11 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=50)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=900, help="give up after (s)")
+    parser.add_argument("--port", type=int, default=0, help="the stand-in's port (0: any)")
     options = parser.parse_args()
 
     provider = Provider(options.latency_ms / 1000)
-    server = provider_server(provider)
+    server = provider_server(provider, options.port)
     base_url = os.environ.get("DATABASE_URL", "")
     db_name = f"presse_mailings_bench_{os.getpid()}"
     workers: list[subprocess.Popen] = []

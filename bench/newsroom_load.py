@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-PORTS = range(8140, 8150)
+PORTS = range(8100, 8200)
 
 
 def manage(*args: str, env: dict) -> None:
@@ -132,7 +132,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8142)
     args = parser.parse_args()
     if args.port not in PORTS:
-        sys.exit("Use a port from 8140 to 8149.")
+        sys.exit("Use a port from 8100 to 8199.")
     if not 1 <= args.seconds <= 300 or not 1 <= args.concurrency <= 64:
         sys.exit("--seconds must be 1–300 and --concurrency 1–64.")
 

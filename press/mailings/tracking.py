@@ -39,6 +39,10 @@ SUPPRESSING_STATES = {
     DeliveryState.COMPLAINED: SuppressionReason.COMPLAINED,
     DeliveryState.UNSUBSCRIBED: SuppressionReason.UNSUBSCRIBED,
 }
+# Only these events' text says what went wrong. A "delivered" event's text is the
+# receiving server's "250 OK": kept as the error, it would depend on the order the
+# provider's calls arrived in.
+ERROR_STATES = {DeliveryState.BOUNCED, DeliveryState.COMPLAINED}
 # Providers describe soft bounces as bounces too; only these say the address is dead.
 SOFT_BOUNCE_WORDS = ("soft", "transient", "temporary", "mailbox full", "deferred")
 
@@ -91,7 +95,8 @@ def delivery_track(
     an event type deliveries do not follow). An event can arrive before the sending
     batch stored its message ids: the delivery is then found by `delivery_id` (from
     the message's metadata) as long as it has no message id yet, and gets this one.
-    A hard bounce, a complaint or an unsubscription suppresses the journalist."""
+    A hard bounce, a complaint or an unsubscription suppresses the journalist; only a
+    bounce or a complaint records the provider's text as the delivery's error."""
     if event_type not in EVENT_STATES or not message_id:
         return None
     state, field = EVENT_STATES[event_type]
@@ -106,7 +111,8 @@ def delivery_track(
                 delivery.save(update_fields=["message_id"])
         if delivery is None:
             return None
-        delivery_advance(delivery=delivery, state=state, at=at, field=field, error=description)
+        error = description if state in ERROR_STATES else ""
+        delivery_advance(delivery=delivery, state=state, at=at, field=field, error=error)
         reason = SUPPRESSING_STATES.get(state)
         if reason and delivery.journalist and (hard or state != DeliveryState.BOUNCED):
             journalist_suppress(journalist=delivery.journalist, reason=reason, at=at)
