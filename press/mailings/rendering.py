@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from anymail.message import AnymailMessage
 from django.conf import settings
 from django.core.mail import mailers
+from django.template.defaultfilters import filesizeformat
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -16,7 +17,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from press.core.dates import datetime_long
-from press.core.emails import CompiledEmail, RenderedEmail, email_compile, email_message
+from press.core.emails import (
+    CompiledEmail,
+    RenderedEmail,
+    absolute_url,
+    email_compile,
+    email_message,
+)
 from press.core.sanitise import sanitise_html
 from press.core.translated import pick
 from press.events.models import Event, sender_from
@@ -144,10 +151,15 @@ def _release_context(release: Release, language: str) -> dict[str, Any]:
     attachments = [
         {
             "title": attachment.title_in(language),
-            "url": settings.SITE_URL + attachment.file.url,
+            "url": absolute_url(attachment.file.url),
+            "type": attachment.file_type(),
+            # "1.2 MB" / "1,2 Mo": Django's size words and the language's number format.
+            "size": filesizeformat(attachment.size),
+            "credit": attachment.credit_in(language),
         }
         for attachment in release.attachments.all()
     ]
+    featured = release.featured_thumbnail or release.featured_image
     return {
         "release": release,
         "version": version,
@@ -158,6 +170,8 @@ def _release_context(release: Release, language: str) -> dict[str, Any]:
         "embargo_until": embargo,
         "embargo_when": embargo_when(embargo) if embargo else "",
         "attachments": attachments,
+        "featured_image_url": absolute_url(featured.url) if featured else "",
+        "featured_credit": release.featured_credit_in(language),
         "press_contacts": [
             {"name": c.name, "role": c.role_in(language), "email": c.email, "phone": c.phone}
             for c in release.contacts.all()
@@ -194,6 +208,11 @@ def mailing_context(*, mailing: Mailing, language: str) -> dict[str, Any]:
         "message": mailing.message.get(language) or pick(mailing.message, language),
         "embargo_until": None,
     }
+    if mailing.kind == MailingKind.INVITATION:
+        # An invitation says where the event is and until when the press may apply.
+        event = mailing_event(mailing)
+        context["invitation_event"] = event
+        context["accreditation_closes_at"] = event.accreditation_closes_at if event else None
     if mailing.kind == MailingKind.RELEASE:
         if mailing.release is None:
             raise MailingError("no_release", _("Choose the release this mailing sends."))
