@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from anymail.message import AnymailMessage
 from django.conf import settings
 from django.core.mail import mailers
-from django.template.defaultfilters import filesizeformat
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -25,6 +24,7 @@ from press.core.emails import (
     email_message,
 )
 from press.core.sanitise import sanitise_html
+from press.core.sizes import file_size
 from press.core.translated import pick
 from press.events.models import Event, sender_from
 from press.mailings.enums import MailingKind
@@ -153,8 +153,7 @@ def _release_context(release: Release, language: str) -> dict[str, Any]:
             "title": attachment.title_in(language),
             "url": absolute_url(attachment.file.url),
             "type": attachment.file_type(),
-            # "1.2 MB" / "1,2 Mo": Django's size words and the language's number format.
-            "size": filesizeformat(attachment.size),
+            "size": file_size(attachment.size),
             "credit": attachment.credit_in(language),
         }
         for attachment in release.attachments.all()
