@@ -152,7 +152,11 @@ def test_file_size_in_decimal_units_and_the_readers_number_format(size, french, 
 
 
 def test_release_page_shows_file_type_and_size_and_the_credit_in_its_language(client, event):
-    release = bilingual_release(event=event)
+    release = bilingual_release(
+        event=event,
+        featured_image=photo_file("une.jpg"),
+        featured_credit={"fr": "Région bruxelloise", "en": "Brussels Region"},
+    )
     attachment = AttachmentFactory(
         release=release,
         file=photo_file("place.jpg"),
@@ -167,3 +171,5 @@ def test_release_page_shows_file_type_and_size_and_the_credit_in_its_language(cl
     assert "Photo\u202f: Ville de Bruxelles" in french
     assert "(JPEG, 1.2\xa0MB)" in english
     assert "Photo: City of Brussels" in english
+    assert '<figcaption class="credit">Photo\u202f: Région bruxelloise</figcaption>' in french
+    assert '<figcaption class="credit">Photo: Brussels Region</figcaption>' in english
