@@ -395,7 +395,7 @@ def test_status_page_shows_state_and_correction_form(client, event):
     response = client.get(reverse("accreditation:status", args=[badge_request.token]))
 
     body = response.content.decode()
-    assert "État\u202f:</strong> Envoyée" in body
+    assert '<h2 id="state-title">Reçue</h2>' in body
     assert response.context["form"].initial["first_name"] == "Léa"
     assert "Retirer ma demande" in body
 

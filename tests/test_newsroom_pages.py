@@ -163,7 +163,7 @@ def test_release_page_shows_the_version_with_its_surroundings(client):
     )
     release.contacts.add(PressContactFactory(name="Claire Dumont", phone="+32 2 555 01 24"))
     AttachmentFactory(release=release, title={"fr": "Programme", "en": "Programme"})
-    AttachmentFactory(release=release, file=photo_file("place.jpg"), credit="Jean Photo")
+    AttachmentFactory(release=release, file=photo_file("place.jpg"), credit={"fr": "Jean Photo"})
     version = release.versions.get(language="en")
     version.standfirst = "Eight hundred mayors."
     version.body = "<p>The <strong>conference</strong> opens.</p>"

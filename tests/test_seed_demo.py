@@ -41,7 +41,11 @@ def test_seed_demo_has_the_2024_edition_and_an_open_next_one():
         "2024-03-22",
     )
     assert brussels.city == "Bruxelles"
+    # The organiser's logo the emails show is a real image on each edition.
+    with brussels.logo.open("rb") as logo:
+        assert logo.read(8) == b"\x89PNG\r\n\x1a\n"
     upcoming = current_event()
+    assert upcoming.logo
     assert upcoming.slug == "lisboa-2027"
     assert upcoming.accreditation_is_open() is True
     for event in (brussels, upcoming):

@@ -1,8 +1,9 @@
-"""The calendar file (RFC 5545) attached to an approval: the event's days, where the
-badge is collected and what to bring."""
+"""The calendar file (RFC 5545) attached to an approval: the days the journalist chose,
+at the venue, where the badge is collected and what to bring."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -32,9 +33,30 @@ def ics_fold(line: str) -> str:
     return (CRLF + " ").join(parts)
 
 
+def day_ranges(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Days grouped into runs of consecutive days: [(first, last), …], in order."""
+    ranges: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(set(days)):
+        if ranges and day == ranges[-1][1] + dt.timedelta(days=1):
+            ranges[-1] = (ranges[-1][0], day)
+        else:
+            ranges.append((day, day))
+    return ranges
+
+
+def chosen_days(badge_request) -> list[dt.date]:
+    """The event's days the journalist chose, in order; all of them when the request
+    names none (requests made before the form asked)."""
+    event_days = badge_request.event.days
+    chosen = [day for day in badge_request.attending_days() if day in event_days]
+    return sorted(chosen) or event_days
+
+
 def badge_collection_ics(*, badge_request, pickup: dict | None = None) -> bytes:
-    """A one-event calendar spanning the event's days, in the request's language;
-    `pickup` is emails.badge_pickup() for that language."""
+    """A calendar of the days the journalist chose, one all-day event per run of
+    consecutive days (20 and 22 March: two events; 20 to 22: one), at the venue, in
+    the event's time zone, in the request's language; `pickup` is
+    emails.badge_pickup() for that language."""
     event = badge_request.event
     pickup = pickup or {}
     with translation.override(badge_request.language):
@@ -59,16 +81,21 @@ def badge_collection_ics(*, badge_request, pickup: dict | None = None) -> bytes:
         "PRODID:-//Presse//Accreditation//EN",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:badge-{badge_request.pk}-{event.slug}@presse",
-        f"DTSTAMP:{stamp}",
-        f"DTSTART;VALUE=DATE:{event.starts_on:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{event.ends_on + dt.timedelta(days=1):%Y%m%d}",
-        f"SUMMARY:{ics_escape(summary)}",
-        f"LOCATION:{ics_escape(location)}",
-        f"DESCRIPTION:{ics_escape(chr(10).join(description))}",
-        "TRANSP:TRANSPARENT",
-        "END:VEVENT",
-        "END:VCALENDAR",
+        # All-day events float: calendars place them on the days of the event's zone.
+        f"X-WR-TIMEZONE:{settings.TIME_ZONE}",
     ]
+    for first, last in day_ranges(chosen_days(badge_request)):
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:badge-{badge_request.pk}-{event.slug}-{first:%Y%m%d}@presse",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{first:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{last + dt.timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{ics_escape(summary)}",
+            f"LOCATION:{ics_escape(location)}",
+            f"DESCRIPTION:{ics_escape(chr(10).join(description))}",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
     return (CRLF.join(ics_fold(line) for line in lines) + CRLF).encode()

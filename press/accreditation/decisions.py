@@ -196,11 +196,14 @@ def _promote_first_waitlisted(event: Event) -> BadgeRequest | None:
             _check_capacity(candidate, event)
         except AccreditationError:
             continue
+        # The journalist's email and status page say it in their language; the
+        # reason stays in the office's record, not in the note to the journalist.
         return _move(
             candidate,
             to=State.APPROVED,
             by=None,
-            note=_("Approved automatically from the waiting list when a place became free."),
+            note="",
+            record_note=_("Approved automatically from the waiting list when a place became free."),
             variant="promoted",
         )
     return None
@@ -258,7 +261,10 @@ def _move(
     note: str,
     selection: dict | None = None,
     variant: str = "",
+    record_note: str = "",
 ) -> BadgeRequest:
+    """`note` is the note to the journalist (decision_note, shown in the email and on
+    the status page); `record_note` goes only into the office's record of the move."""
     from_state = badge_request.state
     badge_request.state = to
     fields = ["state", "updated_at"]
@@ -280,7 +286,7 @@ def _move(
         from_state=from_state,
         to_state=to,
         by=by,
-        note=note,
+        note=note or record_note,
         checklist=checklist_snapshot(saved),
         selection=selection or {},
     )

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from contacts.enums import SuppressionReason
 from contacts.journalists import journalist_suppress
-from press.accreditation.calendar import badge_collection_ics
+from press.accreditation.calendar import badge_collection_ics, chosen_days
 from press.accreditation.enums import BadgeRequestState, EmailState
 from press.accreditation.models import AccreditationSettings, BadgeRequest, BadgeRequestEmail
 from press.badges.qr import badge_qr_inline
@@ -110,6 +110,8 @@ def badge_request_email_send(*, email: BadgeRequestEmail) -> bool:
                 "resubmitted": email.variant == "resubmitted",
                 "promoted": email.variant == "promoted",
                 "badge_qr_cid": inline_images[0].cid if inline_images else "",
+                "chosen_days": chosen_days(badge_request),
+                "field_visits": list(badge_request.field_visits.all()),
             },
             attachments=attachments,
             inline_images=inline_images,

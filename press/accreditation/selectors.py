@@ -6,7 +6,7 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, S
 from django.db.models.functions import Coalesce, Lower
 
 from press.accreditation.enums import BadgeRequestState
-from press.accreditation.models import BadgeRequest, FieldVisit
+from press.accreditation.models import BadgeRequest, FieldVisit, ReviewChecklist
 from press.events.models import Event
 
 State = BadgeRequestState
@@ -114,3 +114,38 @@ def returning_request(*, email: str, event: Event) -> BadgeRequest | None:
         .order_by("-event__starts_on", "-pk")
         .first()
     )
+
+
+def waitlist_place(badge_request: BadgeRequest) -> int | None:
+    """Where a waitlisted request stands on its event's waiting list (1 = next to be
+    approved when a place becomes free), in the order promotion follows; None for a
+    request that is not waiting or whose place was never recorded."""
+    if badge_request.state != State.WAITLISTED or badge_request.waitlist_position is None:
+        return None
+    ahead = BadgeRequest.objects.filter(
+        event_id=badge_request.event_id,
+        state=State.WAITLISTED,
+        waitlist_position__lt=badge_request.waitlist_position,
+    )
+    return ahead.count() + 1
+
+
+def status_stage(badge_request: BadgeRequest) -> str:
+    """What the status page leads with: the request's state, except that a submitted
+    request is "received" until a reviewer starts its checklist, then "under_review"."""
+    if badge_request.state != State.SUBMITTED:
+        return badge_request.state
+    reviewed = ReviewChecklist.objects.filter(badge_request=badge_request).exists()
+    return "under_review" if reviewed else "received"
+
+
+def note_to_journalist(badge_request: BadgeRequest) -> str:
+    """The press office's note to the journalist (the reason of a rejection, a word
+    with an approval); never the office's own record of a move (transition notes,
+    checklist, selection). A request the journalist withdrew shows no note: the one
+    stored is from an earlier decision."""
+    if badge_request.state == State.WITHDRAWN:
+        last = badge_request.transitions.order_by("-at", "-pk").first()
+        if last is None or last.by_id is None:
+            return ""
+    return badge_request.decision_note.strip()

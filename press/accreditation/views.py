@@ -33,7 +33,12 @@ from press.accreditation.requests import (
     badge_request_submit,
     badge_request_update,
 )
-from press.accreditation.selectors import returning_request
+from press.accreditation.selectors import (
+    note_to_journalist,
+    returning_request,
+    status_stage,
+    waitlist_place,
+)
 from press.core.clients import client_address
 from press.core.ratelimit import rate_limit_hit
 from press.events.selectors import current_event
@@ -212,6 +217,9 @@ def status(request, token):
             "visits": badge_request.field_visits.all(),
             "documents": [DOCUMENT_LABELS[kind] for kind in badge_request.documents()],
             "form": form,
+            "stage": status_stage(badge_request),
+            "note": note_to_journalist(badge_request),
+            "waitlist_place": waitlist_place(badge_request),
             **(
                 badge_pickup(event=badge_request.event, language=get_language())
                 if badge_request.state == BadgeRequestState.APPROVED

@@ -57,10 +57,25 @@ class RenderedEmail:
     text: str
 
 
+def absolute_url(url: str) -> str:
+    """A file's or a page's URL as a mail client needs it: on SITE_URL unless the
+    storage already gives a full address (a bucket)."""
+    if not url or "://" in url:
+        return url
+    return settings.SITE_URL + url
+
+
 def email_context(*, language: str, event: Any) -> dict[str, Any]:
-    """What every email's layout shows: the event's identity and its press office (the
-    caller says which event; None for an email that belongs to none)."""
-    return {"event": event, "site_url": settings.SITE_URL, "language": language}
+    """What every email's layout shows: the event's identity (its name, and the
+    organiser's logo set on the event, on SITE_URL) and its press office (the caller
+    says which event; None for an email that belongs to none)."""
+    logo = getattr(event, "logo", None)
+    return {
+        "event": event,
+        "site_url": settings.SITE_URL,
+        "language": language,
+        "logo_url": absolute_url(logo.url) if logo else "",
+    }
 
 
 def _subject_from_block(template: Any, context: dict[str, Any]) -> str:

@@ -1,7 +1,10 @@
 import datetime as dt
+from io import BytesIO
 from zoneinfo import ZoneInfo
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from press.events.models import Event
 
@@ -36,7 +39,28 @@ def seed_event() -> Event:
             "per_outlet_limit": 3,
         },
     )
+    _give_logo(event)
     return event
+
+
+def demo_logo() -> bytes:
+    """A plain organiser's logo for the demo: a dark blue mark and three rings, on white."""
+    image = Image.new("RGB", (400, 100), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 100, 100), fill=(11, 61, 99))
+    for index in range(3):
+        left = 130 + index * 80
+        draw.ellipse((left, 20, left + 60, 80), outline=(11, 61, 99), width=8)
+    out = BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _give_logo(event: Event) -> None:
+    """The organiser's logo on the event, once: one the office set is kept."""
+    if not event.logo:
+        event.logo.save("logo.png", ContentFile(demo_logo()), save=False)
+        event.save(update_fields=["logo"])
 
 
 NEXT_SLUG = "lisboa-2027"
@@ -78,4 +102,5 @@ def seed_next_edition() -> Event:
             "per_outlet_limit": 3,
         },
     )
+    _give_logo(event)
     return event

@@ -205,14 +205,14 @@ PROGRAMME_LINES = [
 ]
 
 # Files per release key: (file name, content maker, title, caption, credit).
-ATTACHMENTS: dict[str, list[tuple[str, Any, dict[str, str], dict[str, str], str]]] = {
+ATTACHMENTS: dict[str, list[tuple[str, Any, dict[str, str], dict[str, str], dict[str, str]]]] = {
     "programme": [
         (
             "programme-2024.pdf",
             lambda: demo_pdf(PROGRAMME_LINES),
             {"fr": "Programme de la conférence", "en": "Conference programme"},
             {},
-            "",
+            {},
         ),
         (
             "bruxelles-place.jpg",
@@ -222,7 +222,7 @@ ATTACHMENTS: dict[str, list[tuple[str, Any, dict[str, str], dict[str, str], str]
                 "fr": "Le lieu de la conférence, au cœur de Bruxelles.",
                 "en": "The conference venue, in the heart of Brussels.",
             },
-            "Service presse",
+            {"fr": "Service presse", "en": "Press office"},
         ),
     ],
     "declaration": [
@@ -231,7 +231,7 @@ ATTACHMENTS: dict[str, list[tuple[str, Any, dict[str, str], dict[str, str], str]
             lambda: demo_photo(width=900, height=600),
             {"fr": "Séance plénière", "en": "Plenary session"},
             {},
-            "Service presse",
+            {"fr": "Service presse", "en": "Press office"},
         ),
     ],
 }
@@ -241,7 +241,8 @@ def _attach_files(release: Release, key: str) -> None:
     """Add the demo files once: a release that already has attachments is left alone."""
     if key == "programme" and not release.featured_image:
         release.featured_image = ContentFile(demo_photo(), name="bruxelles-conference.jpg")
-        release.save(update_fields=["featured_image"])
+        release.featured_credit = {"fr": "Service presse", "en": "Press office"}
+        release.save(update_fields=["featured_image", "featured_credit"])
     if release.attachments.exists():
         return
     for order, (name, make, title, caption, credit) in enumerate(ATTACHMENTS.get(key, [])):

@@ -11,7 +11,7 @@ class EventAdmin(OfficeAdmin):
     list_display = ["__str__", "starts_on", "ends_on", "city", "accreditation_opens_at"]
     search_fields = ["slug", "city", "venue"]
     fieldsets = [
-        (None, {"fields": ["slug", "name", "starts_on", "ends_on", "website"]}),
+        (None, {"fields": ["slug", "name", "starts_on", "ends_on", "website", "logo"]}),
         (
             _("Place"),
             {"fields": ["venue", "venue_names", "address", "city", "city_names", "country"]},

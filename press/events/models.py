@@ -1,4 +1,5 @@
 import datetime as dt
+import secrets
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -8,6 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from press.core.translated import TranslatedTextField, pick
+from press.core.uploads import photo_check
+
+
+def logo_path(instance, filename):
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    return f"events/logos/{secrets.token_urlsafe(8)}.{suffix}"
 
 
 class Event(models.Model):
@@ -44,6 +51,16 @@ class Event(models.Model):
         help_text=_("An address the email provider has verified; empty: the site's sender."),
     )
     country = CountryField(_("country"))
+    logo = models.ImageField(
+        _("organiser's logo"),
+        upload_to=logo_path,
+        blank=True,
+        validators=[photo_check],
+        help_text=_(
+            "A PNG or JPEG about 400 pixels wide, shown on white at the top of emails; "
+            "empty: the event's name is written instead."
+        ),
+    )
     website = models.URLField(_("website"), blank=True)
     press_email = models.EmailField(_("press office email"))
     press_phone = models.CharField(_("press office phone"), max_length=40, blank=True)

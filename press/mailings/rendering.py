@@ -16,8 +16,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from press.core.dates import datetime_long
-from press.core.emails import CompiledEmail, RenderedEmail, email_compile, email_message
+from press.core.emails import (
+    CompiledEmail,
+    RenderedEmail,
+    absolute_url,
+    email_compile,
+    email_message,
+)
 from press.core.sanitise import sanitise_html
+from press.core.sizes import file_size
 from press.core.translated import pick
 from press.events.models import Event, sender_from
 from press.mailings.enums import MailingKind
@@ -144,10 +151,14 @@ def _release_context(release: Release, language: str) -> dict[str, Any]:
     attachments = [
         {
             "title": attachment.title_in(language),
-            "url": settings.SITE_URL + attachment.file.url,
+            "url": absolute_url(attachment.file.url),
+            "type": attachment.file_type(),
+            "size": file_size(attachment.size),
+            "credit": attachment.credit_in(language),
         }
         for attachment in release.attachments.all()
     ]
+    featured = release.featured_thumbnail or release.featured_image
     return {
         "release": release,
         "version": version,
@@ -158,6 +169,8 @@ def _release_context(release: Release, language: str) -> dict[str, Any]:
         "embargo_until": embargo,
         "embargo_when": embargo_when(embargo) if embargo else "",
         "attachments": attachments,
+        "featured_image_url": absolute_url(featured.url) if featured else "",
+        "featured_credit": release.featured_credit_in(language),
         "press_contacts": [
             {"name": c.name, "role": c.role_in(language), "email": c.email, "phone": c.phone}
             for c in release.contacts.all()
@@ -194,6 +207,11 @@ def mailing_context(*, mailing: Mailing, language: str) -> dict[str, Any]:
         "message": mailing.message.get(language) or pick(mailing.message, language),
         "embargo_until": None,
     }
+    if mailing.kind == MailingKind.INVITATION:
+        # An invitation says where the event is and until when the press may apply.
+        event = mailing_event(mailing)
+        context["invitation_event"] = event
+        context["accreditation_closes_at"] = event.accreditation_closes_at if event else None
     if mailing.kind == MailingKind.RELEASE:
         if mailing.release is None:
             raise MailingError("no_release", _("Choose the release this mailing sends."))

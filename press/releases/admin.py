@@ -175,7 +175,7 @@ class ReleaseAdmin(OfficeAdmin):
         (_("Publication"), {"fields": ["state", "publish_at", "history"]}),
         (
             _("Around the text"),
-            {"fields": ["featured_image", "topics", "contacts", "boilerplate"]},
+            {"fields": ["featured_image", "featured_credit", "topics", "contacts", "boilerplate"]},
         ),
         (_("Read under embargo"), {"fields": ["embargo_readings"]}),
         (

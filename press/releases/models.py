@@ -158,6 +158,12 @@ class Release(models.Model):
         validators=[photo_check],
         help_text=_("Shown at the top of the release and when the link is shared."),
     )
+    featured_credit = TranslatedTextField(
+        _("featured image credit"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who took the photo, in each language; shown under it and in emails."),
+    )
     featured_thumbnail = models.ImageField(
         _("thumbnail"), upload_to=thumbnail_path, max_length=255, blank=True, editable=False
     )
@@ -212,6 +218,9 @@ class Release(models.Model):
             and self.publish_at <= at
             and not self.is_embargoed(at)
         )
+
+    def featured_credit_in(self, language=None) -> str:
+        return pick(self.featured_credit, language)
 
     def languages(self) -> list[str]:
         """Codes of the versions this release has, in settings order (uses prefetched rows)."""
@@ -299,7 +308,12 @@ class Attachment(models.Model):
     )
     title = TranslatedTextField(_("title"), max_length=200, blank=True)
     caption = TranslatedTextField(_("caption"), max_length=500, blank=True, textarea=True)
-    credit = models.CharField(_("photo credit"), max_length=200, blank=True)
+    credit = TranslatedTextField(
+        _("photo credit"),
+        max_length=200,
+        blank=True,
+        help_text=_("In each language (Ville de Bruxelles / City of Brussels)."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -332,6 +346,15 @@ class Attachment(models.Model):
 
     def caption_in(self, language=None) -> str:
         return pick(self.caption, language)
+
+    def credit_in(self, language=None) -> str:
+        """The photo credit in `language` (default: the active one), else in another."""
+        return pick(self.credit, language)
+
+    def file_type(self) -> str:
+        """What the file is, as readers know it: "PDF", "JPEG", "PNG"."""
+        suffix = PurePosixPath(self.filename).suffix.lstrip(".").upper()
+        return {"JPG": "JPEG", "": str(self.get_kind_display())}.get(suffix, suffix)
 
 
 class ReleaseStatusChange(models.Model):

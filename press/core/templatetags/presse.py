@@ -85,3 +85,11 @@ def date_range(start, end):
     from press.core.dates import date_range as format_range
 
     return format_range(start, end) if start and end else ""
+
+
+@register.filter
+def file_size(value):
+    """{{ attachment.size|file_size }}: "1.2 MB" / "1,2 Mo"."""
+    from press.core.sizes import file_size as format_size
+
+    return format_size(int(value or 0))
