@@ -146,9 +146,10 @@ def mailing_recipients(*, mailing: Mailing) -> RecipientSummary:
     addresses for the suppression list."""
     available = mailing_languages(mailing=mailing)
     chosen_topics = Journalist.topics.through.objects.filter(journalist_id=OuterRef("pk"))
-    release_topics = Release.topics.through.objects.filter(release_id=mailing.release_id).values(
-        "topic_id"
-    )
+    # The release's topics (none for other kinds of mailing), read inside the one query.
+    release_topics = Release.topics.through.objects.filter(
+        release_id=mailing.release_id or 0
+    ).values("topic_id")
     rows = list(
         mailing_audience(mailing=mailing)
         .annotate(
