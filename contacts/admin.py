@@ -43,6 +43,7 @@ from contacts.models import (
     ContactList,
     Journalist,
     Outlet,
+    Subscription,
     Suppression,
     email_digest,
 )
@@ -246,6 +247,7 @@ class JournalistAdmin(OfficeAdmin):
         "source",
         "consent_basis",
         "consent_at",
+        "subscribed_at",
         "suppressed_at",
         "suppression_reason",
         "erased_at",
@@ -259,12 +261,23 @@ class JournalistAdmin(OfficeAdmin):
             {"fields": ["outlet", "job_title", "beats", "country", "city", "notes"]},
         ),
         (
+            gettext_lazy("What they receive"),
+            {
+                "fields": ["wants_releases", "wants_invitations", "topics"],
+                "description": gettext_lazy(
+                    "The journalist's own choices, from the newsroom subscription or the "
+                    "preference page of any email; change them only at their request."
+                ),
+            },
+        ),
+        (
             gettext_lazy("Consent and mailing status"),
             {
                 "fields": [
                     "source",
                     "consent_basis",
                     "consent_at",
+                    "subscribed_at",
                     "suppressed_at",
                     "suppression_reason",
                     "erased_at",
@@ -621,3 +634,24 @@ class SuppressionAdmin(OfficeAdmin):
         if "@" in search_term:
             return queryset.filter(email_hash=email_digest(search_term)), False
         return super().get_search_results(request, queryset, search_term)
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(OfficeAdmin):
+    """The newsroom's subscriptions as they were asked and confirmed: the record of each
+    consent (when, which text). Read only: they are the journalists' own acts."""
+
+    list_display = ["email", "outlet_name", "language", "created_at", "confirmed_at"]
+    list_filter = ["language", ("confirmed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "last_name", "outlet_name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["journalist"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -17,6 +17,7 @@ class ContactSource(models.TextChoices):
     MANUAL = "manual", _("Entered by hand")
     IMPORT = "import", _("Spreadsheet import")
     ACCREDITATION = "accreditation", _("Accreditation form")
+    SUBSCRIPTION = "subscription", _("Newsroom subscription")
 
 
 class ConsentBasis(models.TextChoices):

@@ -22,7 +22,7 @@ from contacts.cleaning import (
     language_normalise,
 )
 from contacts.enums import ConsentBasis, ContactSource, SuppressionReason
-from contacts.models import ContactList, Journalist, Suppression, email_digest
+from contacts.models import ContactList, Journalist, Outlet, Suppression, email_digest
 from contacts.phones import phone_normalise
 from contacts.privacy import PERSONAL_DATA_SECTIONS
 from contacts.signals import journalist_erased
@@ -59,6 +59,19 @@ def journalist_by_email(email: str) -> Journalist | None:
         .select_related("outlet")
         .first()
     )
+
+
+def outlet_match(*, name: str, country: str = "") -> Outlet | None:
+    """The known outlet a journalist typed: same name (any case) and country, or the only
+    outlet with that name. Public forms never create outlets: that is the office's job."""
+    name = name.strip()
+    if not name:
+        return None
+    outlet = Outlet.objects.filter(name__iexact=name, country=country).first()
+    if outlet:
+        return outlet
+    candidates = list(Outlet.objects.filter(name__iexact=name)[:2])
+    return candidates[0] if len(candidates) == 1 else None
 
 
 def _clean_values(values: dict) -> dict:

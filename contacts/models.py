@@ -115,6 +115,20 @@ class Journalist(models.Model):
     )
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
     erased_by = staff_member_field(_("erased by"), editable=False)
+    # The journalist's own choices, from the newsroom subscription or an email's
+    # preference page (contacts.subscriptions); mailings honour them.
+    subscribed_at = models.DateTimeField(
+        _("subscribed to the newsroom"), null=True, blank=True, editable=False
+    )
+    wants_releases = models.BooleanField(_("receives press releases"), default=True)
+    wants_invitations = models.BooleanField(_("receives invitations"), default=True)
+    topics = models.ManyToManyField(
+        "releases.Topic",
+        verbose_name=_("topics chosen"),
+        blank=True,
+        related_name="subscribers",
+        help_text=_("Releases on these topics only (none chosen: every release)."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -173,6 +187,42 @@ class Suppression(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()} {self.email_hash[:12]}…"
+
+
+class Subscription(models.Model):
+    """A request to subscribe to the newsroom, made on its public form, and its
+    confirmation from the emailed link (double opt-in). Kept after confirmation as the
+    record of the consent: what was asked, when, and which version of the text."""
+
+    email = models.EmailField(_("email"), max_length=254)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    outlet_name = models.CharField(_("outlet"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=language_choices)
+    wants_releases = models.BooleanField(_("press releases"), default=True)
+    wants_invitations = models.BooleanField(_("invitations"), default=True)
+    topic_slugs = models.JSONField(_("topics"), default=list, blank=True)
+    consent_version = models.CharField(_("consent text version"), max_length=20)
+    token = models.CharField(_("confirmation token"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    journalist = models.ForeignKey(
+        Journalist,
+        verbose_name=_("journalist"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="subscriptions",
+    )
+
+    class Meta:
+        verbose_name = _("newsroom subscription")
+        verbose_name_plural = _("newsroom subscriptions")
+        ordering = ["-created_at"]
+        indexes = [models.Index(Lower("email"), "created_at", name="subscription_email")]
+
+    def __str__(self):
+        return self.email
 
 
 IMPORT_WORKER_LATE = dt.timedelta(minutes=1)

@@ -4,6 +4,12 @@ An address may not be mailed when its journalist unsubscribed, bounced, complain
 was erased, or when its hash is on the suppression list (what an erasure leaves
 behind). A journalist created or changed with such an address inherits the list's
 suppression, so an erased person is never mailed again by accident.
+
+Only one thing makes such an address mailable again: the journalist's own confirmed
+newsroom subscription (`suppression_lift_on_subscription`, called by
+contacts.subscriptions). Confirming from the emailed link is a new, explicit consent
+and proves the mailbox receives mail, so it lifts every reason, an erasure included.
+No import, back-office edit or accreditation request ever does.
 """
 
 import datetime as dt
@@ -88,3 +94,12 @@ def suppression_inherit(journalist: Journalist, *, at: dt.datetime) -> bool:
     journalist.suppressed_at = at
     journalist.suppression_reason = reason
     return True
+
+
+def suppression_lift_on_subscription(*, email: str, journalist: Journalist | None) -> None:
+    """The address's owner confirmed a newsroom subscription: take its hash off the
+    suppression list and clear the journalist's suppression. The one way back."""
+    Suppression.objects.filter(email_hash=email_digest(email_normalise(email))).delete()
+    if journalist is not None and journalist.erased_at is None:
+        journalist.suppressed_at = None
+        journalist.suppression_reason = ""

@@ -3,7 +3,8 @@
 from django.tasks import task
 
 from contacts.imports.running import contact_import_run
-from contacts.models import ContactImport
+from contacts.models import ContactImport, Subscription
+from contacts.subscriptions import subscription_confirmation_send
 
 
 @task
@@ -14,3 +15,13 @@ def contacts_import_task(import_id: int) -> dict:
         return {"skipped": "missing"}
     contact_import = contact_import_run(contact_import=contact_import)
     return {"state": contact_import.state, "counts": contact_import.counts}
+
+
+@task
+def subscription_confirmation_task(subscription_id: int) -> dict:
+    """Send a newsroom subscription's double opt-in email (contacts.subscriptions)."""
+    subscription = Subscription.objects.filter(pk=subscription_id, confirmed_at=None).first()
+    if subscription is None:
+        return {"skipped": "missing or confirmed"}
+    subscription_confirmation_send(subscription=subscription)
+    return {"sent": subscription.pk}

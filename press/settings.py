@@ -226,6 +226,7 @@ ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(25 * 1024 
 # per hour before the form refuses (cache-based: use a shared cache with several servers).
 IDENTITY_DOCUMENT_RETENTION_DAYS = int(os.environ.get("IDENTITY_DOCUMENT_RETENTION_DAYS", "30"))
 ACCREDITATION_SUBMISSIONS_PER_HOUR = int(os.environ.get("ACCREDITATION_SUBMISSIONS_PER_HOUR", "10"))
+NEWSROOM_SUBSCRIPTIONS_PER_HOUR = int(os.environ.get("NEWSROOM_SUBSCRIPTIONS_PER_HOUR", "10"))
 # Coverage: reading a pasted URL's page never reaches private, loopback, link-local or
 # reserved addresses unless this allows them: True, or a list of networks such as
 # ["127.0.0.1/32"] (tests serving pages on 127.0.0.1 only).

@@ -106,7 +106,7 @@ def test_email_compile_ignores_placeholders_typed_in_content(event):
 
     assert "[[presse:0000:unsubscribe_url]] {{ greeting }}" in text
     assert text.startswith("Hi Léa,\n")
-    assert "Unsubscribe: https://x.example/u/" in text
+    assert "Your choices or unsubscribe: https://x.example/u/" in text
 
 
 def test_send_email_without_an_event_shows_the_press_office_alone(event):

@@ -521,4 +521,5 @@ def test_mailing_send_writes_the_interface_text_in_the_recipient_language(event)
     body = mail.outbox[0].body
     assert body.startswith("Bonjour Léa Dubois,\n")
     assert "Le lire sur la salle de presse\u202f: http://127.0.0.1:8000/fr/" in body
-    assert "Se désabonner\u202f: http://127.0.0.1:8000/fr/mailings/unsubscribe/" in body
+    unsubscribe = "Vos choix ou désabonnement\u202f: http://127.0.0.1:8000/fr/mailings/unsubscribe/"
+    assert unsubscribe in body

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.enums import ConsentBasis, ContactSource
-from contacts.journalists import journalist_upsert
-from contacts.models import Journalist, Outlet
+from contacts.journalists import journalist_upsert, outlet_match
+from contacts.models import Journalist
 from press.accreditation.emails import RECEIVED
 from press.accreditation.errors import AccreditationError
 from press.accreditation.models import BadgeRequest, FieldVisit
@@ -64,19 +64,6 @@ def badge_request_by_token(token: str) -> BadgeRequest | None:
         .filter(token=token, event__ends_on__gte=timezone.localdate())
         .first()
     )
-
-
-def outlet_match(*, name: str, country: str) -> Outlet | None:
-    """The known outlet a journalist typed: same name (any case) and country, or the only
-    outlet with that name."""
-    name = name.strip()
-    if not name:
-        return None
-    outlet = Outlet.objects.filter(name__iexact=name, country=country).first()
-    if outlet:
-        return outlet
-    candidates = list(Outlet.objects.filter(name__iexact=name)[:2])
-    return candidates[0] if len(candidates) == 1 else None
 
 
 def badge_request_submit(

@@ -91,6 +91,7 @@ class MailingForm(forms.ModelForm):
             "sender_email",
             "reply_to",
             "lists",
+            "subscribers",
             "countries",
             "languages",
             "outlet_kinds",
@@ -154,11 +155,19 @@ class MailingAdmin(OfficeAdmin):
         (
             _("Recipients"),
             {
-                "fields": ["lists", "countries", "languages", "outlet_kinds", "journalists"],
+                "fields": [
+                    "lists",
+                    "subscribers",
+                    "countries",
+                    "languages",
+                    "outlet_kinds",
+                    "journalists",
+                ],
                 "description": _(
-                    "Members of the chosen lists narrowed by the filters (with no list, the "
-                    "whole media file narrowed by the filters), plus the journalists picked "
-                    "one by one."
+                    "Members of the chosen lists and, if ticked, the newsroom's subscribers, "
+                    "narrowed by the filters (with neither, the whole media file narrowed by "
+                    "the filters), plus the journalists picked one by one. Each journalist's "
+                    "own choices (releases, invitations, topics) are honoured."
                 ),
             },
         ),

@@ -60,6 +60,11 @@ class Mailing(models.Model):
     lists = models.ManyToManyField(
         "contacts.ContactList", verbose_name=_("lists"), blank=True, related_name="mailings"
     )
+    subscribers = models.BooleanField(
+        _("newsroom subscribers"),
+        default=False,
+        help_text=_("Everyone who subscribed to the newsroom, narrowed by the filters."),
+    )
     journalists = models.ManyToManyField(
         "contacts.Journalist",
         verbose_name=_("individual journalists"),

@@ -3,7 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from contacts.enums import SuppressionReason
@@ -12,6 +12,7 @@ from contacts.suppression import ON_SUPPRESSION_LIST, mailing_exclusion, suppres
 from press.core.translated import content_languages, fallback_order
 from press.mailings.enums import MailingKind
 from press.mailings.models import Mailing
+from press.releases.models import Release
 
 EXCLUSION_LABELS = {
     SuppressionReason.UNSUBSCRIBED: _("Unsubscribed"),
@@ -20,6 +21,39 @@ EXCLUSION_LABELS = {
     SuppressionReason.ERASED: _("Erased on request"),
     ON_SUPPRESSION_LIST: _("Address on the suppression list"),
 }
+
+# Left out by their own choice, on the preference page or when subscribing.
+NO_RELEASES = "no_releases"
+NO_INVITATIONS = "no_invitations"
+OTHER_TOPICS = "other_topics"
+EXCLUSION_LABELS |= {
+    NO_RELEASES: _("Chose not to receive releases"),
+    NO_INVITATIONS: _("Chose not to receive invitations"),
+    OTHER_TOPICS: _("Follows other topics only"),
+}
+
+
+def preference_exclusion(
+    *,
+    kind: str,
+    wants_releases: bool,
+    wants_invitations: bool,
+    chose_topics: bool,
+    shares_topic: bool,
+    release_has_topics: bool,
+) -> str | None:
+    """Why a journalist's own choices leave them out of a mailing of this kind, or None:
+    releases and invitations each can be turned off; a journalist who chose topics gets
+    only releases filed under one of them (a release without topics reaches everyone
+    who wants releases). Announcements are not affected."""
+    if kind == MailingKind.RELEASE:
+        if not wants_releases:
+            return NO_RELEASES
+        if chose_topics and release_has_topics and not shares_topic:
+            return OTHER_TOPICS
+    if kind == MailingKind.INVITATION and not wants_invitations:
+        return NO_INVITATIONS
+    return None
 
 
 @dataclass
@@ -81,8 +115,9 @@ def recipient_language(*, preferred: str, available: list[str]) -> str | None:
 
 def mailing_audience(*, mailing: Mailing) -> QuerySet[Journalist]:
     """Journalists the mailing is addressed to, before exclusions: members of its lists
-    narrowed by its filters (the whole file narrowed by the filters when it has no
-    list), plus the journalists picked one by one."""
+    and (when it says so) the newsroom's subscribers, narrowed by its filters (the whole
+    file narrowed by the filters when it has neither), plus the journalists picked one
+    by one."""
     filters = Q()
     if mailing.countries:
         filters &= Q(country__in=[str(country) for country in mailing.countries])
@@ -92,9 +127,14 @@ def mailing_audience(*, mailing: Mailing) -> QuerySet[Journalist]:
         filters &= Q(outlet__kind__in=mailing.outlet_kinds)
     list_ids = [contact_list.pk for contact_list in mailing.lists.all()]
     chosen = Q(pk__in=[journalist.pk for journalist in mailing.journalists.all()])
+    sources = Q()
     if list_ids:
         members = Journalist.lists.through.objects.filter(contactlist_id__in=list_ids)
-        chosen |= Q(pk__in=members.values("journalist_id")) & filters
+        sources |= Q(pk__in=members.values("journalist_id"))
+    if mailing.subscribers:
+        sources |= Q(subscribed_at__isnull=False)
+    if sources:
+        chosen |= sources & filters
     elif filters:
         chosen |= filters
     return Journalist.objects.filter(chosen)
@@ -105,8 +145,18 @@ def mailing_recipients(*, mailing: Mailing) -> RecipientSummary:
     those excluded by reason. Reads the audience in one query, plus one per 900
     addresses for the suppression list."""
     available = mailing_languages(mailing=mailing)
+    chosen_topics = Journalist.topics.through.objects.filter(journalist_id=OuterRef("pk"))
+    # The release's topics (none for other kinds of mailing), read inside the one query.
+    release_topics = Release.topics.through.objects.filter(
+        release_id=mailing.release_id or 0
+    ).values("topic_id")
     rows = list(
         mailing_audience(mailing=mailing)
+        .annotate(
+            chose_topics=Exists(chosen_topics),
+            shares_topic=Exists(chosen_topics.filter(topic_id__in=release_topics)),
+            release_has_topics=Exists(release_topics),
+        )
         .order_by("pk")
         .values_list(
             "pk",
@@ -118,16 +168,43 @@ def mailing_recipients(*, mailing: Mailing) -> RecipientSummary:
             "suppressed_at",
             "suppression_reason",
             "erased_at",
+            "wants_releases",
+            "wants_invitations",
+            "chose_topics",
+            "shares_topic",
+            "release_has_topics",
         )
     )
     listed = suppression_reasons([row[1] for row in rows])
     summary = RecipientSummary()
-    for pk, email, first, last, preferred, kind, suppressed_at, reason, erased_at in rows:
+    for (
+        pk,
+        email,
+        first,
+        last,
+        preferred,
+        kind,
+        suppressed_at,
+        reason,
+        erased_at,
+        wants_releases,
+        wants_invitations,
+        chose_topics,
+        shares_topic,
+        release_has_topics,
+    ) in rows:
         excluded = mailing_exclusion(
             suppressed_at=suppressed_at,
             suppression_reason=reason,
             erased_at=erased_at,
             listed_reason=listed.get(email_digest(email)),
+        ) or preference_exclusion(
+            kind=mailing.kind,
+            wants_releases=wants_releases,
+            wants_invitations=wants_invitations,
+            chose_topics=chose_topics,
+            shares_topic=shares_topic,
+            release_has_topics=release_has_topics,
         )
         if excluded:
             summary.excluded[excluded] += 1

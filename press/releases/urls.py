@@ -17,6 +17,9 @@ urlpatterns = [
     path(_("releases/<int:pk>/media-kit/"), views.media_kit, name="media_kit"),
     path(_("files/<int:pk>/"), views.attachment_download, name="attachment"),
     path(_("contacts/<int:pk>/vcard/"), views.contact_card, name="contact_card"),
+    path(_("subscribe/"), views.subscribe, name="subscribe"),
+    path(_("subscribe/sent/"), views.subscribe_sent, name="subscribe_sent"),
+    path(_("subscribe/confirm/<str:token>/"), views.subscribe_confirm, name="subscribe_confirm"),
     # Personal links of a release's recipients (see press.releases.access).
     path(_("releases/read/<str:token>/"), views.release_personal, name="personal"),
     path(

@@ -17,7 +17,20 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
 
+from contacts.forms import SubscriptionForm
+from contacts.subscriptions import (
+    SubscriptionError,
+    subscription_ask,
+    subscription_by_token,
+    subscription_confirm,
+    subscription_is_expired,
+)
+from contacts.tasks import subscription_confirmation_task
+from press.core.clients import client_address
+from press.core.queue import enqueue_on_commit
+from press.core.ratelimit import rate_limit_hit
 from press.core.translated import content_languages, language_name
 from press.core.typing import StrOrPromise
 from press.releases.access import release_access_open, release_access_readable
@@ -285,3 +298,66 @@ def contact_card(request, pk):
     filename = slugify(contact.name) or f"contact-{contact.pk}"
     response["Content-Disposition"] = f'attachment; filename="{filename}.vcf"'
     return response
+
+
+def _subscribe_rate_limited(request) -> bool:
+    return rate_limit_hit(
+        scope="newsroom-subscribe",
+        client=client_address(request),
+        limit=settings.NEWSROOM_SUBSCRIPTIONS_PER_HOUR,
+        window_seconds=3600,
+    )
+
+
+def subscribe(request):
+    """The newsroom's subscription form. Whatever the address (new, known, already
+    subscribed), a valid form leads to the same "check your mailbox" page: the form
+    tells nobody who is in the media file."""
+    if request.method == "POST":
+        if _subscribe_rate_limited(request):
+            return render(request, "newsroom/subscribe_too_many.html", status=429)
+        form = SubscriptionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            subscription = subscription_ask(
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                outlet_name=data["outlet_name"],
+                **form.choices(),
+            )
+            if subscription is not None:
+                enqueue_on_commit(subscription_confirmation_task, subscription.pk)
+            return redirect("newsroom:subscribe_sent")
+    else:
+        form = SubscriptionForm(initial={"language": translation.get_language()})
+    return render(request, "newsroom/subscribe.html", {"form": form})
+
+
+def subscribe_sent(request):
+    return render(request, "newsroom/subscribe_sent.html")
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe_confirm(request, token):
+    """GET shows a button (a mail scanner following the link confirms nothing); POST
+    confirms the subscription."""
+    subscription = subscription_by_token(token)
+    if subscription is None:
+        return render(
+            request, "newsroom/subscribe_confirm.html", {"problem": "unknown"}, status=404
+        )
+    problem = None
+    if request.method == "POST":
+        try:
+            subscription = subscription_confirm(token=token)
+        except SubscriptionError as error:
+            problem = error.code
+    elif subscription_is_expired(subscription, at=timezone.now()):
+        problem = "expired"
+    return render(
+        request,
+        "newsroom/subscribe_confirm.html",
+        {"subscription": subscription, "problem": problem},
+        status=410 if problem == "expired" else 200,
+    )
