@@ -80,12 +80,14 @@ def checkins_by_hour(*, event: Event) -> list[tuple[dt.datetime, int]]:
     return [(row["hour"], row["count"]) for row in rows]
 
 
-def checkin_attended_request_ids(*, event: Event) -> set[int]:
-    """Ids of the event's badge requests checked in on at least one day."""
-    return set(
-        CheckIn.objects.filter(badge_request__event=event).values_list(
-            "badge_request_id", flat=True
-        )
+def checkin_attended_request_ids(*, event: Event) -> QuerySet[CheckIn, int]:
+    """Ids of the event's badge requests checked in on at least one day, as a query
+    (use it in `pk__in=`, or `.count()` it: the ids are never loaded)."""
+    return (
+        CheckIn.objects.filter(badge_request__event=event)
+        .order_by()
+        .values_list("badge_request_id", flat=True)
+        .distinct()
     )
 
 
