@@ -85,6 +85,7 @@ def prepare(data_dir: Path, count: int) -> None:
     from press.events.models import Event
 
     call_command("migrate", run_syncdb=True, verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the settings' database cache
     today = timezone.localdate()
     event = Event.objects.create(
         slug="bench",
