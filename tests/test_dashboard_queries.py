@@ -69,9 +69,10 @@ def test_arrivals_today_counts_only_today(event):
     _check_in(other.event, 1, day=today)
 
     assert arrivals_today(event=event) == 3
-    assert arrivals_today(event=event) == CheckIn.objects.filter(
-        badge_request__event=event, day=today
-    ).count()
+    assert (
+        arrivals_today(event=event)
+        == CheckIn.objects.filter(badge_request__event=event, day=today).count()
+    )
 
 
 def test_arrivals_today_is_one_query(event, django_assert_num_queries):
