@@ -4,7 +4,6 @@ equal direct counts."""
 
 import datetime as dt
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
