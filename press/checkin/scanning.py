@@ -127,7 +127,17 @@ def _locked_request_for_code(code: str) -> BadgeRequest | None:
     )
 
 
-def badge_read_after_lock(code: str, *, day: dt.date, nonce: str) -> Badge:
+@dataclass(frozen=True)
+class BadgeAfterLock:
+    """The badge of a scanned code as read once its request is locked."""
+
+    badge: Badge
+    open_hold_id: int | None
+    check_in_of_day_id: int | None
+    earlier_scan_id: int | None
+
+
+def badge_read_after_lock(code: str, *, day: dt.date, nonce: str) -> BadgeAfterLock:
     """The badge of `code` with, in the same query, the ids of its request's open hold,
     of its check-in of `day` and of an earlier scan with `nonce`. Run once the request's
     row is locked, as a statement of its own: on PostgreSQL each statement sees what
@@ -137,11 +147,18 @@ def badge_read_after_lock(code: str, *, day: dt.date, nonce: str) -> Badge:
     open_hold = Hold.objects.filter(badge_request=request, resolved_at__isnull=True)
     check_in = CheckIn.objects.filter(badge_request=request, day=day)
     earlier = Scan.objects.filter(nonce=nonce) if nonce else Scan.objects.none()
-    return Badge.objects.annotate(
-        open_hold_id=Subquery(open_hold.values("pk")[:1]),
-        check_in_of_day_id=Subquery(check_in.values("pk")[:1]),
-        earlier_scan_id=Subquery(earlier.values("pk")[:1]),
+    badge = Badge.objects.annotate(
+        open_hold=Subquery(open_hold.values("pk")[:1]),
+        check_in_of_day=Subquery(check_in.values("pk")[:1]),
+        earlier_scan=Subquery(earlier.values("pk")[:1]),
     ).get(code=code)
+    annotations = vars(badge)  # the annotations are instance attributes of no field
+    return BadgeAfterLock(
+        badge=badge,
+        open_hold_id=annotations["open_hold"],
+        check_in_of_day_id=annotations["check_in_of_day"],
+        earlier_scan_id=annotations["earlier_scan"],
+    )
 
 
 def _scan(code: str, *, day: dt.date, at: dt.datetime, nonce: str, record: dict) -> ScanAnswer:
@@ -155,11 +172,12 @@ def _scan(code: str, *, day: dt.date, at: dt.datetime, nonce: str, record: dict)
         scan = Scan.objects.create(result=ScanResult.UNKNOWN, **record)
         return ScanAnswer(result=ScanResult.UNKNOWN, scan=scan, day=day)
     # Read after the lock: a new code issued meanwhile has made this one "replaced".
-    badge = badge_read_after_lock(code, day=day, nonce=nonce)
-    if badge.earlier_scan_id is not None:
-        return _answer_from(badge.earlier_scan_id)
+    read = badge_read_after_lock(code, day=day, nonce=nonce)
+    if read.earlier_scan_id is not None:
+        return _answer_from(read.earlier_scan_id)
+    badge = read.badge
     record.update(badge=badge, badge_request=badge_request)
-    hold = Hold.objects.get(pk=badge.open_hold_id) if badge.open_hold_id is not None else None
+    hold = Hold.objects.get(pk=read.open_hold_id) if read.open_hold_id is not None else None
     answer: dict[str, Any] = {
         "day": day,
         "badge_request": badge_request,
@@ -178,8 +196,8 @@ def _scan(code: str, *, day: dt.date, at: dt.datetime, nonce: str, record: dict)
     if day not in checkin_request_days(badge_request):
         return refuse(ScanResult.NOT_TODAY)
     existing = (
-        CheckIn.objects.select_related("by").get(pk=badge.check_in_of_day_id)
-        if badge.check_in_of_day_id is not None
+        CheckIn.objects.select_related("by").get(pk=read.check_in_of_day_id)
+        if read.check_in_of_day_id is not None
         else None
     )
     if existing is not None:
