@@ -1,15 +1,18 @@
 """Benchmark: every back-office list and change page at 100 rows and at full volume.
 
     .venv/bin/python bench/admin_pages.py [--journalists 100000] [--requests 10000]
-                                          [--deliveries 100000]
+                                          [--deliveries 100000] [--coverage 3000]
 
 Loads the volume with bulk_create: journalists (with 2,000 outlets), badge requests of
-the current event and invitation deliveries, first 100 of each, then the rest. At
-each size it requests, as a logged-in superuser through the test client, the list and
-the change page (of its first object) of every model the admin registers, once to warm
-up and once measured. With DATABASE_URL set it runs on that PostgreSQL database, whose
-name must contain "bench" (its tables are emptied first); otherwise on a throw-away
-SQLite database. Prints one line per page, then one JSON object on its last line:
+the current event (each tied to a journalist of the file), invitation deliveries,
+check-ins of half the approved requests (today) and coverage items, first 100 of each,
+then the rest. At each size it requests, as a logged-in superuser through the test
+client, the list and the change page (of its first object) of every model the admin
+registers, the office's dashboard and its downloads, and the coverage pages (asking
+for coverage, the PDF report, the xlsx export), once to warm up and once measured.
+With DATABASE_URL set it runs on that PostgreSQL database, whose name must contain
+"bench" (its tables are emptied first); otherwise on a throw-away SQLite database.
+Prints one line per page, then one JSON object on its last line:
 {"pages": [{"page", "queries_small", "queries_full", "ms_full"}, ...], ...}.
 """
 
@@ -60,12 +63,14 @@ def _pdf():
     return ContentFile(b"%PDF-1.4\n%bench\n", name="card.pdf")
 
 
-def load(*, journalists: int, requests: int, deliveries: int, done: dict) -> None:
+def load(*, journalists: int, requests: int, deliveries: int, coverage: int, done: dict) -> None:
     """Bring the tables up to these counts (rows already there are kept)."""
     from django.utils import timezone
 
     from contacts.models import Journalist, Outlet
     from press.accreditation.models import BadgeRequest
+    from press.checkin.models import CheckIn
+    from press.coverage.models import CoverageItem
     from press.events.models import Event
     from press.mailings.enums import MailingKind
     from press.mailings.models import Delivery, Mailing
@@ -114,11 +119,13 @@ def load(*, journalists: int, requests: int, deliveries: int, done: dict) -> Non
         )
     photo = _pdf()
     photo_name = None
+    journalist_pks = list(Journalist.objects.order_by("pk").values_list("pk", flat=True)[:requests])
     for start in range(done.get("requests", 0), requests, CHUNK):
         rows = []
         for n in range(start, min(start + CHUNK, requests)):
             row = BadgeRequest(
                 event=event,
+                journalist_id=journalist_pks[n] if n < len(journalist_pks) else None,
                 state=["submitted", "approved", "waitlisted", "rejected"][n % 4],
                 first_name=f"Prénom{n}",
                 last_name=f"Nom{n}",
@@ -155,7 +162,36 @@ def load(*, journalists: int, requests: int, deliveries: int, done: dict) -> Non
             )
             for n in range(start, min(start + CHUNK, deliveries))
         )
-    done.update(journalists=journalists, requests=requests, deliveries=deliveries)
+    approved = (
+        BadgeRequest.objects.filter(event=event, state="approved", check_ins__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    arrived = [pk for index, pk in enumerate(approved) if index % 2 == 0]
+    for start in range(0, len(arrived), CHUNK):
+        CheckIn.objects.bulk_create(
+            CheckIn(badge_request_id=pk, day=timezone.localdate(), at=now, desk=f"desk {pk % 4}")
+            for pk in arrived[start : start + CHUNK]
+        )
+    for start in range(done.get("coverage", 0), coverage, CHUNK):
+        CoverageItem.objects.bulk_create(
+            CoverageItem(
+                event=event,
+                url=f"https://news{n % 300}.example/article-{n}",
+                headline=f"Article {n}",
+                outlet_id=outlets[n % len(outlets)],
+                outlet_name=f"Outlet {n % len(outlets)}",
+                country=["BE", "FR", "PT", "DE", "IT"][n % 5],
+                journalist_id=journalist_pks[n % len(journalist_pks)] if n % 2 else None,
+                language=["fr", "en", "pt", "de"][n % 4],
+                kind=["print", "online", "radio", "tv", "agency", "social"][n % 6],
+                estimated_audience=1000 + n,
+            )
+            for n in range(start, min(start + CHUNK, coverage))
+        )
+    done.update(
+        journalists=journalists, requests=requests, deliveries=deliveries, coverage=coverage
+    )
 
 
 def pages():
@@ -177,6 +213,19 @@ def pages():
     found.append(
         ("accreditation invitations", reverse("admin:accreditation_badgerequest_invitations"))
     )
+    from press.dashboard.charts import CHARTS
+    from press.events.models import Event
+
+    event = Event.objects.order_by("pk").first()
+    query = f"?event={event.pk}" if event else ""
+    found.append(("dashboard", reverse("dashboard:index") + query))
+    for slug in CHARTS:
+        found.append(
+            (f"dashboard chart {slug} xlsx", reverse("dashboard:chart", args=[slug]) + query)
+        )
+    found.append(("dashboard funnels xlsx", reverse("dashboard:funnels") + query))
+    for page in ("ask", "report", "export"):
+        found.append((f"coverage {page}", reverse(f"admin:coverage_coverageitem_{page}") + query))
     return found
 
 
@@ -190,6 +239,8 @@ def measure(client) -> dict:
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             response = client.get(url)
+            if response.streaming:  # a download: its time includes writing it out
+                b"".join(response.streaming_content)
             elapsed = (time.perf_counter() - started) * 1000
         figures[name] = {
             "status": response.status_code,
@@ -204,6 +255,7 @@ def main() -> None:
     parser.add_argument("--journalists", type=int, default=100000)
     parser.add_argument("--requests", type=int, default=10000)
     parser.add_argument("--deliveries", type=int, default=100000)
+    parser.add_argument("--coverage", type=int, default=3000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
         vendor = setup(data_dir)
@@ -214,13 +266,14 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         done: dict = {}
-        load(journalists=SMALL, requests=SMALL, deliveries=SMALL, done=done)
+        load(journalists=SMALL, requests=SMALL, deliveries=SMALL, coverage=SMALL, done=done)
         small = measure(client)
         started = time.perf_counter()
         load(
             journalists=args.journalists,
             requests=args.requests,
             deliveries=args.deliveries,
+            coverage=args.coverage,
             done=done,
         )
         load_seconds = time.perf_counter() - started
@@ -253,6 +306,7 @@ def main() -> None:
                     "journalists": args.journalists,
                     "requests": args.requests,
                     "deliveries": args.deliveries,
+                    "coverage": args.coverage,
                     "load_seconds": round(load_seconds, 1),
                     "pages": rows,
                 }

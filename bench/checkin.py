@@ -227,8 +227,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8115)
     args = parser.parse_args()
-    if not 8100 <= args.port <= 8199:
-        raise SystemExit("--port must be between 8100 and 8199")
+    if not 1024 <= args.port <= 65535:
+        raise SystemExit("--port must be an unprivileged port (1024–65535)")
 
     data_dir = tempfile.mkdtemp(prefix="presse-bench-checkin-")
     db_env, pg_name = bench_database(data_dir)

@@ -5,6 +5,7 @@ the journalist's language, and each print recorded."""
 import io
 import re
 
+import pypdf
 import pypdfium2
 import pytest
 import zxingcpp
@@ -296,3 +297,65 @@ def test_each_role_prints_on_its_own_colour_band(role):
 def test_role_colours_are_distinct():
     assert set(ROLE_COLOURS) == set(BadgeRole.values)
     assert len({colour.hexval() for colour in ROLE_COLOURS.values()}) == len(ROLE_COLOURS)
+
+
+def page_sizes_mm(data: bytes) -> list[tuple[int, int]]:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return [
+        (
+            round(float(page.mediabox.width) / 72 * 25.4),
+            round(float(page.mediabox.height) / 72 * 25.4),
+        )
+        for page in reader.pages
+    ]
+
+
+@pytest.mark.parametrize(
+    ("layout", "count", "expected_pages", "size_mm"),
+    [("a6", 7, 7, (105, 148)), ("a4-4up", 9, 3, (210, 297))],
+)
+def test_a_run_longer_than_a_batch_is_joined_into_one_pdf_in_order(
+    officer, layout, count, expected_pages, size_mm
+):
+    badges = [BadgeFactory() for _ in range(count)]
+    out = io.BytesIO()
+    # Batches of 2 badges (4 in 4-up: whole sheets): several temporary files joined.
+    badges_pdf(badges=iter(badges), out=out, layout=layout, batch_badges=2)
+    data = out.getvalue()
+    assert page_sizes_mm(data) == [size_mm] * expected_pages
+    assert pypdf.PdfReader(io.BytesIO(data)).metadata.title == "Press badges"
+    _document, found = pages(data)
+    per_page = 1 if layout == "a6" else 4
+    assert [qr_codes(page) for page in found] == [
+        sorted(badge.code for badge in badges[start : start + per_page])
+        for start in range(0, count, per_page)
+    ]
+
+
+def test_a_joined_run_keeps_the_names_in_their_scripts():
+    badges = [
+        BadgeFactory(badge_request__first_name=first, badge_request__last_name=last)
+        for first, last in NAMES
+    ]
+    data = pdf_of_batched(badges, batch_badges=1)
+    _document, found = pages(data)
+    assert len(found) == len(NAMES)
+    for page, (first, last) in zip(found, NAMES, strict=True):
+        assert f"{first} {last}" in " ".join(page_text(page).split())
+
+
+def pdf_of_batched(badges, *, batch_badges: int, layout="a6") -> bytes:
+    out = io.BytesIO()
+    badges_pdf(badges=badges, out=out, layout=layout, batch_badges=batch_badges)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("layout", "count", "size_mm"), [("a6", 5, (105, 148)), ("a4-4up", 5, (210, 297))]
+)
+def test_badges_print_writes_the_right_pages_and_sizes(officer, layout, count, size_mm):
+    badges = [BadgeFactory() for _ in range(count)]
+    out = io.BytesIO()
+    badges_print(badges=badges, by=officer, out=out, layout=layout)
+    expected = count if layout == "a6" else 2
+    assert page_sizes_mm(out.getvalue()) == [size_mm] * expected

@@ -36,15 +36,15 @@ def _run_together(target, arguments):
 
 
 def _slow_lookup(monkeypatch):
-    looked_up = scanning.checkin_of_day
+    looked_up = scanning.badge_read_after_lock
 
-    def slow(*args):
+    def slow(*args, **kwargs):
         # Widen the gap between looking for today's check-in and making one.
-        found = looked_up(*args)
+        found = looked_up(*args, **kwargs)
         time.sleep(0.3)
         return found
 
-    monkeypatch.setattr(scanning, "checkin_of_day", slow)
+    monkeypatch.setattr(scanning, "badge_read_after_lock", slow)
 
 
 def test_simultaneous_scans_of_one_badge_make_one_check_in(monkeypatch):

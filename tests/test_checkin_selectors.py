@@ -98,7 +98,10 @@ def test_checkin_attended_request_ids(user):
     approved_request(event)
     checkin_scan(code=came.code, by=user, desk="A")
 
-    assert checkin_attended_request_ids(event=event) == {came.badge_request_id}
+    attended = checkin_attended_request_ids(event=event)
+    # A query, counted or used in `pk__in=` by the database; each request once.
+    assert list(attended) == [came.badge_request_id]
+    assert attended.count() == 1
 
 
 def test_checkin_search_by_name_and_outlet():

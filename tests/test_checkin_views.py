@@ -329,3 +329,32 @@ def test_anonymous_admin_index_goes_to_login(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+# Session, user, the user's and the group's permissions: before the scan itself.
+REQUEST_QUERIES = 4
+# Savepoint, the request locked by its code, the badge read after the lock (with its
+# hold, its check-in of the day and the nonce's earlier scan in the same query),
+# the check-in and the scan written, release.
+SCAN_OK_QUERIES = REQUEST_QUERIES + 6
+
+
+def test_an_ok_scan_costs_a_fixed_handful_of_queries(desk, badge, django_assert_num_queries):
+    _scan(desk, "warm-up")  # content types and the session's first read
+    with django_assert_num_queries(SCAN_OK_QUERIES):
+        assert _scan(desk, badge.code, nonce="first").json()["result"] == "ok"
+
+
+def test_an_already_scan_reads_the_check_in_once(desk, badge, django_assert_num_queries):
+    _scan(desk, badge.code, nonce="first")
+    # No check-in to write; the day's check-in (with who let them in) read instead.
+    with django_assert_num_queries(SCAN_OK_QUERIES):
+        data = _scan(desk, badge.code, nonce="second").json()
+    assert data["result"] == "already"
+    assert data["already"]["by"] == "Tom Peeters"
+
+
+def test_an_unknown_code_is_one_look_up_and_one_scan(desk, django_assert_num_queries):
+    _scan(desk, "warm-up")
+    with django_assert_num_queries(REQUEST_QUERIES + 4):
+        assert _scan(desk, "no-such-code", nonce="n").json()["result"] == "unknown"

@@ -34,6 +34,10 @@ EMAIL_FOR_STATE: dict[str, str] = {
     State.WITHDRAWN: "accreditation_withdrawn",
     State.CANCELLED: "accreditation_cancelled",
 }
+# A new badge code issued on request: the journalist gets the new QR code.
+BADGE_REPLACED = "badge_replaced"
+# Emails that show the request's active badge's QR code inline.
+QR_TEMPLATES = (EMAIL_FOR_STATE[State.APPROVED], BADGE_REPLACED)
 # The metadata key that brings an email's row id back in the provider's events.
 METADATA_KEY = "badge_request_email"
 # anymail event type → (email state, timestamp field)
@@ -79,10 +83,11 @@ def _claim(email: BadgeRequestEmail) -> bool:
 
 def badge_request_email_send(*, email: BadgeRequestEmail) -> bool:
     """Send one queued accreditation email in the request's language (the approval
-    carries the badge collection as an .ics calendar file) and record the provider's
-    message id. The row's `variant` tells the received email why it is sent again:
-    "updated" (the request was changed) or "resubmitted" (someone sent the form again
-    with this address and nothing was changed). Sends nothing for an email no longer
+    carries the badge collection as an .ics calendar file; it and the new-code email
+    show the active badge's QR code inline) and record the provider's message id.
+    The row's `variant` tells the received email why it is sent again: "updated" (the
+    request was changed) or "resubmitted" (someone sent the form again with this
+    address and nothing was changed). Sends nothing for an email no longer
     queued; a provider's refusal marks it failed. Returns whether it was sent."""
     if not _claim(email):
         return False
@@ -94,6 +99,7 @@ def badge_request_email_send(*, email: BadgeRequestEmail) -> bool:
     if email.template == EMAIL_FOR_STATE[State.APPROVED]:
         ics = badge_collection_ics(badge_request=badge_request, pickup=pickup)
         attachments.append(("badge.ics", ics, "text/calendar"))
+    if email.template in QR_TEMPLATES:
         qr = badge_qr_inline(badge_request=badge_request)
         inline_images += [qr] if qr else []
     try:

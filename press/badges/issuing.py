@@ -10,8 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from press.accreditation.emails import BADGE_REPLACED
 from press.accreditation.enums import BadgeRequestState
 from press.accreditation.models import BadgeRequest
+from press.accreditation.notifications import badge_request_notify
 from press.badges.enums import BadgeState
 from press.badges.errors import BadgeError
 from press.badges.models import Badge
@@ -47,15 +49,18 @@ def badge_issue(*, badge_request: BadgeRequest) -> Badge:
 def badge_replace(*, badge_request: BadgeRequest, by: StaffMember) -> Badge:
     """Issue a new code for an approved request (a lost card, a code shared too widely):
     the active badge becomes "replaced", with when and by whom, and answers so at the
-    desk; the new badge is returned, not yet printed. Refuses a request that is not
-    approved ("not_approved")."""
+    desk; the new badge is returned, not yet printed. The journalist is emailed the new
+    QR code in their language once the change commits (nothing goes if it rolls back).
+    Refuses a request that is not approved ("not_approved")."""
     with transaction.atomic():
         locked = _locked(badge_request)
         _require_approved(locked)
         Badge.objects.filter(badge_request=locked, state=BadgeState.ACTIVE).update(
             state=BadgeState.REPLACED, ended_at=timezone.now(), ended_by=by
         )
-        return Badge.objects.create(badge_request=locked)
+        badge = Badge.objects.create(badge_request=locked)
+        badge_request_notify(badge_request=locked, template=BADGE_REPLACED)
+        return badge
 
 
 def badge_revoke(*, badge_request: BadgeRequest, by: StaffMember = None) -> Badge | None:

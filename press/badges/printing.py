@@ -9,17 +9,24 @@ boxes.
 
 Memory: each photo is decoded at reduced size, cut to the printed frame at print
 resolution (PHOTO_DPI) and re-encoded as a small JPEG before it is drawn, so that a
-sheet of photos costs the same whatever the uploaded sizes; pages are drawn one by one
-from an iterator and the canvas writes the document once, straight to the output file.
+sheet of photos costs the same whatever the uploaded sizes. A reportlab canvas keeps
+every page it has drawn until it is saved, so a large print run is drawn in batches of
+BATCH_BADGES badges, each saved to a temporary file, and the batches are then joined
+into the one output PDF with pikepdf, which copies their pages' streams from the files
+as it writes: memory stays that of one batch whatever the number of badges.
 """
 
+import contextlib
 import datetime as dt
 import io
-from collections.abc import Iterable
+import itertools
+import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import pikepdf
 from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -78,6 +85,10 @@ SHEET_GAP = 6 * mm
 CELL_SCALE = (A4[0] - 2 * SHEET_GAP - SHEET_GAP) / 2 / BADGE_WIDTH
 CROP_MARK = 3 * mm
 CROP_OFFSET = 1 * mm
+
+# Badges drawn on one canvas before it is saved to a temporary file (a multiple of the
+# four badges of a sheet, so that only the last sheet of a run is ever partly empty).
+BATCH_BADGES = 100
 
 
 def fonts_register() -> None:
@@ -318,25 +329,16 @@ def _sheet_cells() -> list[tuple[float, float]]:
     return [(left, top), (right, top), (left, bottom), (right, bottom)]
 
 
-def badges_pdf(*, badges: Iterable[Badge], out: BinaryIO | str, layout: str = LAYOUT_A6) -> int:
-    """Write the badges to `out` (a path or a binary file) as one PDF: one per A6 page
-    ("a6"), or four per A4 sheet with crop marks ("a4-4up"). Badges are read from the
-    iterable one at a time and each page is drawn as it comes. Refuses an unknown layout
-    ("layout") and writes nothing for no badge ("empty"). Returns the number of
-    badges."""
-    if layout not in LAYOUTS:
-        raise BadgeError("layout", _("Unknown badge layout “%(layout)s”.") % {"layout": layout})
-    fonts_register()
+def _badges_canvas(
+    *, faces: Sequence[BadgeFace], out: BinaryIO | str, layout: str, title: str
+) -> None:
+    """Draw `faces` on one canvas and save it to `out`."""
     pagesize = A6 if layout == LAYOUT_A6 else A4
-    canvas: Canvas | None = None
+    canvas = Canvas(out, pagesize=pagesize, pageCompression=1, initialFontName=FONT)
+    canvas.setTitle(title)
+    canvas.setCreator("Presse")
     cells = _sheet_cells()
-    count = 0
-    for badge in badges:
-        if canvas is None:
-            canvas = Canvas(out, pagesize=pagesize, pageCompression=1, initialFontName=FONT)
-            canvas.setTitle(_("Press badges"))
-            canvas.setCreator("Presse")
-        face = badge_face(badge)
+    for count, face in enumerate(faces):
         if layout == LAYOUT_A6:
             if count:
                 canvas.showPage()
@@ -352,10 +354,60 @@ def badges_pdf(*, badges: Iterable[Badge], out: BinaryIO | str, layout: str = LA
             _draw_badge(canvas, face)
             canvas.restoreState()
             _crop_marks(canvas, x, y, BADGE_WIDTH * CELL_SCALE, BADGE_HEIGHT * CELL_SCALE)
-        count += 1
-    if canvas is None:
-        raise BadgeError("empty", _("There is no badge to print."))
     canvas.save()
+
+
+def _batches_join(*, parts: list[str], out: BinaryIO | str, title: str) -> None:
+    """Join the PDFs at `parts` into `out`, in order; the sources stay open until the
+    joined file is written, since their page streams are read from them then."""
+    with pikepdf.new() as joined, contextlib.ExitStack() as stack:
+        for part in parts:
+            source = stack.enter_context(pikepdf.open(part))
+            joined.pages.extend(source.pages)
+        joined.docinfo["/Title"] = title
+        joined.docinfo["/Creator"] = "Presse"
+        joined.save(out, compress_streams=True)
+
+
+def badges_pdf(
+    *,
+    badges: Iterable[Badge],
+    out: BinaryIO | str,
+    layout: str = LAYOUT_A6,
+    batch_badges: int = BATCH_BADGES,
+) -> int:
+    """Write the badges to `out` (a path or a binary file) as one PDF: one per A6 page
+    ("a6"), or four per A4 sheet with crop marks ("a4-4up"). Badges are read from the
+    iterable in batches of `batch_badges` (rounded up to whole sheets); a run longer
+    than one batch is drawn batch by batch to temporary files, joined at the end, so
+    that memory does not grow with the number of badges. Refuses an unknown layout
+    ("layout") and writes nothing for no badge ("empty"). Returns the number of
+    badges."""
+    if layout not in LAYOUTS:
+        raise BadgeError("layout", _("Unknown badge layout “%(layout)s”.") % {"layout": layout})
+    fonts_register()
+    per_sheet = 1 if layout == LAYOUT_A6 else len(_sheet_cells())
+    size = max(per_sheet, -(-batch_badges // per_sheet) * per_sheet)
+    title = _("Press badges")
+    batches = itertools.batched(badges, size)
+    first = next(batches, None)
+    if first is None:
+        raise BadgeError("empty", _("There is no badge to print."))
+    second = next(batches, None)
+    if second is None:
+        _badges_canvas(faces=[badge_face(b) for b in first], out=out, layout=layout, title=title)
+        return len(first)
+    count = 0
+    with tempfile.TemporaryDirectory(prefix="presse-badges-") as folder:
+        parts = []
+        for number, batch in enumerate(itertools.chain([first, second], batches)):
+            part = str(Path(folder) / f"batch-{number:05d}.pdf")
+            _badges_canvas(
+                faces=[badge_face(b) for b in batch], out=part, layout=layout, title=title
+            )
+            parts.append(part)
+            count += len(batch)
+        _batches_join(parts=parts, out=out, title=title)
     return count
 
 

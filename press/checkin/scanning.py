@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,12 +21,7 @@ from press.badges.enums import BadgeState
 from press.badges.models import Badge
 from press.checkin.enums import ScanResult
 from press.checkin.models import CheckIn, Hold, Scan
-from press.checkin.selectors import (
-    checkin_badge_for_code,
-    checkin_of_day,
-    checkin_open_hold,
-    checkin_request_days,
-)
+from press.checkin.selectors import checkin_open_hold, checkin_request_days
 from press.core.errors import PresseError
 from press.core.typing import StaffMember
 
@@ -112,31 +108,76 @@ def checkin_scan(
             return _scan(code, day=day, at=at, nonce=nonce, record=record)
     except IntegrityError:
         # The same nonce arrived twice at once: the other request recorded it first.
-        previous = Scan.objects.filter(nonce=nonce).first() if nonce else None
-        if previous is None:
+        previous = Scan.objects.filter(nonce=nonce).values_list("pk", flat=True).first()
+        if not nonce or previous is None:
             raise
         return _answer_from(previous)
 
 
+def _locked_request_for_code(code: str) -> BadgeRequest | None:
+    """The badge request the code belongs to (whatever the badge's state), its row
+    locked, with its event; None for a code no badge has. One query."""
+    if not code or len(code) > (Badge._meta.get_field("code").max_length or 32):
+        return None
+    return (
+        BadgeRequest.objects.select_for_update(of=("self",))
+        .select_related("event")
+        .filter(badges__code=code)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class BadgeAfterLock:
+    """The badge of a scanned code as read once its request is locked."""
+
+    badge: Badge
+    open_hold_id: int | None
+    check_in_of_day_id: int | None
+    earlier_scan_id: int | None
+
+
+def badge_read_after_lock(code: str, *, day: dt.date, nonce: str) -> BadgeAfterLock:
+    """The badge of `code` with, in the same query, the ids of its request's open hold,
+    of its check-in of `day` and of an earlier scan with `nonce`. Run once the request's
+    row is locked, as a statement of its own: on PostgreSQL each statement sees what
+    was committed before it began, so it sees the check-in another desk made while this
+    one waited for the lock (a subquery of the locking statement would not)."""
+    request = OuterRef("badge_request_id")
+    open_hold = Hold.objects.filter(badge_request=request, resolved_at__isnull=True)
+    check_in = CheckIn.objects.filter(badge_request=request, day=day)
+    earlier = Scan.objects.filter(nonce=nonce) if nonce else Scan.objects.none()
+    badge = Badge.objects.annotate(
+        open_hold=Subquery(open_hold.values("pk")[:1]),
+        check_in_of_day=Subquery(check_in.values("pk")[:1]),
+        earlier_scan=Subquery(earlier.values("pk")[:1]),
+    ).get(code=code)
+    annotations = vars(badge)  # the annotations are instance attributes of no field
+    return BadgeAfterLock(
+        badge=badge,
+        open_hold_id=annotations["open_hold"],
+        check_in_of_day_id=annotations["check_in_of_day"],
+        earlier_scan_id=annotations["earlier_scan"],
+    )
+
+
 def _scan(code: str, *, day: dt.date, at: dt.datetime, nonce: str, record: dict) -> ScanAnswer:
-    badge = checkin_badge_for_code(code)
-    if badge is None:
+    code = code.strip()
+    # Every scan of one request waits here for the others: the check-in below is then
+    # decided by one of them at a time.
+    badge_request = _locked_request_for_code(code)
+    if badge_request is None:
         # A retried nonce of an unknown code meets the unique constraint on the nonce
         # (caught by checkin_scan), so it needs no look-up of its own here.
         scan = Scan.objects.create(result=ScanResult.UNKNOWN, **record)
         return ScanAnswer(result=ScanResult.UNKNOWN, scan=scan, day=day)
-    # Every scan of one request waits here for the others: the check-in below is then
-    # decided by one of them at a time.
-    badge_request = (
-        BadgeRequest.objects.select_for_update(of=("self",))
-        .select_related("event")
-        .get(pk=badge.badge_request_id)
-    )
-    if nonce and (previous := Scan.objects.filter(nonce=nonce).first()):
-        return _answer_from(previous)
-    badge = Badge.objects.get(pk=badge.pk)
+    # Read after the lock: a new code issued meanwhile has made this one "replaced".
+    read = badge_read_after_lock(code, day=day, nonce=nonce)
+    if read.earlier_scan_id is not None:
+        return _answer_from(read.earlier_scan_id)
+    badge = read.badge
     record.update(badge=badge, badge_request=badge_request)
-    hold = checkin_open_hold(badge_request)
+    hold = Hold.objects.get(pk=read.open_hold_id) if read.open_hold_id is not None else None
     answer: dict[str, Any] = {
         "day": day,
         "badge_request": badge_request,
@@ -154,7 +195,11 @@ def _scan(code: str, *, day: dt.date, at: dt.datetime, nonce: str, record: dict)
         return refuse(ScanResult.NOT_APPROVED)
     if day not in checkin_request_days(badge_request):
         return refuse(ScanResult.NOT_TODAY)
-    existing = checkin_of_day(badge_request, day)
+    existing = (
+        CheckIn.objects.select_related("by").get(pk=read.check_in_of_day_id)
+        if read.check_in_of_day_id is not None
+        else None
+    )
     if existing is not None:
         if record["offline"] and at < existing.at:
             return _take_over(existing, at=at, record=record, answer=answer, hold=hold)
@@ -203,10 +248,10 @@ def _take_over(
     return ScanAnswer(result=ScanResult.OK, scan=scan, check_in=existing, **answer)
 
 
-def _answer_from(scan: Scan) -> ScanAnswer:
+def _answer_from(scan_id: int) -> ScanAnswer:
     """The answer a recorded scan gave, rebuilt for a retried request."""
     scan = Scan.objects.select_related("badge", "badge_request__event", "check_in__by").get(
-        pk=scan.pk
+        pk=scan_id
     )
     day = timezone.localdate(scan.device_at or scan.at)
     if scan.check_in is not None:

@@ -15,14 +15,6 @@ from press.checkin.models import CheckIn, Hold
 from press.events.models import Event
 
 
-def checkin_badge_for_code(code: str) -> Badge | None:
-    """The badge a scanned code belongs to (any state), with its request and event."""
-    code = code.strip()
-    if not code or len(code) > (Badge._meta.get_field("code").max_length or 32):
-        return None
-    return Badge.objects.select_related("badge_request__event").filter(code=code).first()
-
-
 def checkin_request_days(badge_request: BadgeRequest) -> list[dt.date]:
     """The days a request may come in: the days it chose that are days of its event;
     a request that chose no day may come on every day of the event."""
@@ -80,21 +72,19 @@ def checkins_by_hour(*, event: Event) -> list[tuple[dt.datetime, int]]:
     return [(row["hour"], row["count"]) for row in rows]
 
 
-def checkin_attended_request_ids(*, event: Event) -> set[int]:
-    """Ids of the event's badge requests checked in on at least one day."""
-    return set(
-        CheckIn.objects.filter(badge_request__event=event).values_list(
-            "badge_request_id", flat=True
-        )
+def checkin_attended_request_ids(*, event: Event) -> QuerySet[CheckIn, int]:
+    """Ids of the event's badge requests checked in on at least one day, as a query
+    (use it in `pk__in=`, or `.count()` it: the ids are never loaded)."""
+    return (
+        CheckIn.objects.filter(badge_request__event=event)
+        .order_by()
+        .values_list("badge_request_id", flat=True)
+        .distinct()
     )
 
 
 def checkin_open_hold(badge_request: BadgeRequest) -> Hold | None:
     return Hold.objects.filter(badge_request=badge_request, resolved_at__isnull=True).first()
-
-
-def checkin_of_day(badge_request: BadgeRequest, day: dt.date) -> CheckIn | None:
-    return CheckIn.objects.select_related("by").filter(badge_request=badge_request, day=day).first()
 
 
 SEARCH_MIN_LENGTH = 2

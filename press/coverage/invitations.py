@@ -3,16 +3,23 @@ its own) to a small public page where the journalist adds the addresses of their
 articles and broadcasts, no account needed, and its email.
 
 The email is rendered in the journalist's language and sent at most once: the row is
-claimed (queued → sending, committed) before the provider is called.
+claimed (queued → sending, committed) before the provider is called. Afterwards the
+provider's events (delivered, opened, bounced, marked as spam) move the invitation on,
+as they do a mailing's delivery, and a hard bounce or a complaint suppresses the
+journalist.
 """
 
 import logging
 from typing import Any
 
+from anymail.signals import AnymailTrackingEvent, EventType
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from contacts.enums import SuppressionReason
+from contacts.journalists import journalist_suppress
 from press.core.emails import send_email
 from press.coverage.enums import CoverageSource, InvitationState
 from press.coverage.items import coverage_add, coverage_url_normalise, outlet_guess
@@ -21,6 +28,21 @@ from press.coverage.models import CoverageInvitation, CoverageItem
 
 logger = logging.getLogger(__name__)
 TEMPLATE = "coverage_invitation"
+# The metadata key that brings an invitation's row id back in the provider's events.
+METADATA_KEY = "coverage_invitation"
+# anymail event type → (invitation state, timestamp field)
+EVENT_STATES = {
+    EventType.DELIVERED: (InvitationState.DELIVERED, "delivered_at"),
+    EventType.OPENED: (InvitationState.OPENED, "opened_at"),
+    EventType.CLICKED: (InvitationState.OPENED, "opened_at"),
+    EventType.BOUNCED: (InvitationState.BOUNCED, "bounced_at"),
+    EventType.REJECTED: (InvitationState.BOUNCED, "bounced_at"),
+    EventType.COMPLAINED: (InvitationState.COMPLAINED, "complained_at"),
+}
+SUPPRESSING_STATES = {
+    InvitationState.BOUNCED: SuppressionReason.BOUNCED,
+    InvitationState.COMPLAINED: SuppressionReason.COMPLAINED,
+}
 
 
 def coverage_invitation_url(invitation: CoverageInvitation) -> str:
@@ -52,7 +74,7 @@ def coverage_invitation_send(*, invitation: CoverageInvitation) -> bool:
             },
             reply_to=[invitation.event.press_email],
             tags=["coverage", TEMPLATE],
-            metadata={"coverage_invitation": str(invitation.pk)},
+            metadata={METADATA_KEY: str(invitation.pk)},
         )
     except Exception as error:
         logger.warning("Coverage invitation %s was refused", invitation.pk, exc_info=True)
@@ -60,10 +82,56 @@ def coverage_invitation_send(*, invitation: CoverageInvitation) -> bool:
             state=InvitationState.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
         )
         return False
-    CoverageInvitation.objects.filter(pk=invitation.pk).update(
-        state=InvitationState.SENT, sent_at=timezone.now(), message_id=(message_id or "")[:200]
-    )
+    sent = CoverageInvitation.objects.filter(pk=invitation.pk)
+    # An early provider event may already have moved it on: keep that state.
+    sent.filter(state=InvitationState.SENDING).update(state=InvitationState.SENT)
+    sent.update(sent_at=timezone.now(), message_id=(message_id or "")[:200])
     return True
+
+
+def _invitation_id(metadata: object) -> int | None:
+    value = metadata.get(METADATA_KEY) if isinstance(metadata, dict) else None
+    return int(value) if isinstance(value, str | int) and str(value).isdigit() else None
+
+
+def coverage_invitation_track(
+    *, event: AnymailTrackingEvent, hard: bool = True
+) -> CoverageInvitation | None:
+    """Apply a provider event to the invitation it is about: by message id, or by the
+    row id its metadata carries when the message id is not stored yet (an event that
+    overtakes the sending's bookkeeping). Its time is kept once and its state only
+    moves forward, so a repeated or late event is harmless. A hard bounce or a
+    complaint suppresses the journalist: no mailing, and no invitation, goes to them
+    again. Returns the invitation, or None when the event is not about one."""
+    if event.event_type not in EVENT_STATES:
+        return None
+    state, field = EVENT_STATES[event.event_type]
+    at = event.timestamp or timezone.now()
+    with transaction.atomic():
+        invitations = CoverageInvitation.objects.select_for_update(of=("self",)).select_related(
+            "journalist"
+        )
+        invitation = None
+        if event.message_id:
+            invitation = invitations.filter(message_id=event.message_id[:200]).first()
+        invitation_id = _invitation_id(event.metadata)
+        if invitation is None and invitation_id is not None:
+            invitation = invitations.filter(pk=invitation_id, message_id="").first()
+            if invitation is not None and event.message_id:
+                invitation.message_id = event.message_id[:200]
+        if invitation is None:
+            return None
+        if getattr(invitation, field) is None:
+            setattr(invitation, field, at)
+        if InvitationState.rank(state) > InvitationState.rank(invitation.state):
+            invitation.state = state
+            if event.description or event.mta_response:
+                invitation.error = (event.description or event.mta_response or "")[:2000]
+        invitation.save(update_fields=["message_id", field, "state", "error"])
+        reason = SUPPRESSING_STATES.get(state)
+        if reason and (hard or state != InvitationState.BOUNCED):
+            journalist_suppress(journalist=invitation.journalist, reason=reason, at=at)
+    return invitation
 
 
 def coverage_submit(*, invitation: CoverageInvitation, url: str, kind: str) -> CoverageItem:

@@ -135,6 +135,10 @@ class CoverageInvitation(models.Model):
     created_at = models.DateTimeField(_("prepared"), auto_now_add=True)
     created_by = staff_member_field(_("prepared by"))
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    bounced_at = models.DateTimeField(_("bounced"), null=True, blank=True)
+    complained_at = models.DateTimeField(_("marked as spam"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
     class Meta:
@@ -145,6 +149,7 @@ class CoverageInvitation(models.Model):
                 fields=["event", "journalist"], name="coverage_invitation_one_per_journalist"
             ),
         ]
+        indexes = [models.Index(fields=["message_id"], name="coverage_invitation_message")]
 
     def __str__(self):
         return f"{self.journalist} — {self.event}"

@@ -1,10 +1,16 @@
 """What the coverage area does when something happens elsewhere: a journalist is
-erased, or a subject access export is made."""
+erased, a subject access export is made, a provider event arrives for one of its
+invitations."""
+
+from anymail.signals import AnymailTrackingEvent
 
 from contacts.models import Journalist
 from contacts.privacy import PERSONAL_DATA_SECTIONS
 from contacts.signals import journalist_erased
+from press.core.tracking import tracking_handler_register
+from press.coverage.invitations import coverage_invitation_track
 from press.coverage.items import coverage_erase, coverage_personal_data
+from press.mailings.tracking import is_hard_bounce
 
 
 def on_journalist_erased(sender: object, journalist: Journalist, **kwargs: object) -> None:
@@ -12,8 +18,14 @@ def on_journalist_erased(sender: object, journalist: Journalist, **kwargs: objec
     coverage_erase(journalist=journalist)
 
 
+def on_tracking(event: AnymailTrackingEvent) -> bool:
+    """A provider event for a "share your coverage" email: applied to its invitation."""
+    return coverage_invitation_track(event=event, hard=is_hard_bounce(event)) is not None
+
+
 def connect() -> None:
     """Hook the receivers up (from CoverageConfig.ready)."""
+    tracking_handler_register(on_tracking)
     journalist_erased.connect(on_journalist_erased, dispatch_uid="press.coverage.erased")
     if coverage_personal_data not in PERSONAL_DATA_SECTIONS:
         PERSONAL_DATA_SECTIONS.append(coverage_personal_data)

@@ -3,6 +3,7 @@ who published, and a journalist's record over earlier editions. The dashboard an
 the report read through these."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -16,11 +17,12 @@ from press.mailings.enums import DeliveryState, MailingKind
 from press.mailings.models import Mailing
 
 
-def attended_request_ids(*, event: Event) -> set[int] | None:
-    """The ids of the badge requests whose journalist came (checked in at the desk),
-    or None while the office has no check-in records for this event."""
+def attended_request_ids(*, event: Event) -> QuerySet[Any, int] | None:
+    """The ids of the badge requests whose journalist came (checked in at the desk), as
+    a query for `pk__in=` or `.count()`, or None while the office has no check-in
+    records for this event."""
     attended = checkin_attended_request_ids(event=event)
-    return attended or None
+    return attended if attended.exists() else None
 
 
 def accredited_requests(*, event: Event) -> QuerySet[BadgeRequest]:
@@ -87,7 +89,7 @@ def journalist_track_record(*, journalist: Journalist, before_event: Event) -> l
         attended: bool | None = None
         if accredited and request is not None:
             ids = attended_request_ids(event=event)
-            attended = None if ids is None else request.pk in ids
+            attended = None if ids is None else ids.filter(badge_request_id=request.pk).exists()
         records.append(
             EditionRecord(
                 event=event,
@@ -193,7 +195,7 @@ def coverage_summary(*, event: Event) -> CoverageSummary:
         event=event,
         requests=counts["requests"],
         accredited=counts["accredited"],
-        attended=None if attended is None else len(attended),
+        attended=None if attended is None else attended.count(),
         items=items["count"],
         estimated_audience=items["audience"] or 0,
         by_country=coverage_by(event=event, dimension="country"),
