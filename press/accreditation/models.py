@@ -234,6 +234,18 @@ class BadgeRequest(models.Model):
                 "event", Lower("email"), name="badge_request_one_per_email_per_event"
             ),
         ]
+        # What the outlet limit counts for each request (selectors.with_outlet_approved):
+        # the approved requests of the same known outlet, or of the same name and country.
+        indexes = [
+            models.Index(fields=["event", "state", "outlet"], name="badge_request_outlet"),
+            models.Index(
+                "event",
+                "state",
+                "outlet_country",
+                Lower("outlet_name"),
+                name="badge_request_outlet_name",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.full_name} ({self.outlet_name})"
