@@ -57,9 +57,14 @@ def typography(text, language: str | None = None):
 @register.filter
 def long_date(value, style: str = ""):
     """{{ day|long_date }} "31 mars 2027"; {{ day|long_date:"weekday" }} with the day's
-    name (press.core.dates: one date style per language)."""
+    name (press.core.dates: one date style per language). Takes a date or its ISO text
+    ("2027-03-31", as a request's days are stored)."""
+    import datetime as dt
+
     from press.core.dates import date_long
 
+    if isinstance(value, str) and value:
+        value = dt.date.fromisoformat(value)
     return date_long(value, weekday=style == "weekday") if value else ""
 
 
