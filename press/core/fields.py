@@ -19,3 +19,15 @@ def staff_member_field(verbose_name: StrOrPromise, **kwargs: Any) -> Any:
         **kwargs,
     }
     return models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=verbose_name, **options)
+
+
+class OneLineTextField(models.CharField):
+    """A name, an outlet, a title: a CharField that refuses invisible control and format
+    characters (press.core.text), with a message naming the field, in forms and in the
+    admin alike."""
+
+    @property
+    def validators(self) -> list:
+        from press.core.text import OneLineTextValidator
+
+        return [*super().validators, OneLineTextValidator(self.verbose_name)]

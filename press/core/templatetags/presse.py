@@ -3,6 +3,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
 
+from press.core.phones import phone_display
+
 register = template.Library()
 
 
@@ -85,3 +87,10 @@ def date_range(start, end):
     from press.core.dates import date_range as format_range
 
     return format_range(start, end) if start and end else ""
+
+
+@register.filter
+def phone(value):
+    """A stored E.164 number as the press office dials it: national format for a number
+    of its own country (settings.PRESS_OFFICE_COUNTRY), international otherwise."""
+    return phone_display(str(value or ""))
