@@ -32,7 +32,6 @@ from tests.factories import (
     ContactListFactory,
     EventFactory,
     JournalistFactory,
-    ReleaseVersionFactory,
     UserFactory,
 )
 from tests.factories.accreditation import BadgeRequestFactory, FieldVisitFactory
