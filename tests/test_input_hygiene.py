@@ -158,6 +158,17 @@ def test_model_validation_refuses_invisible_characters_in_every_one_line_field()
     assert set(error.value.message_dict) == {"job_title", "city"}
 
 
+def test_one_line_fields_keep_their_length_limit():
+    journalist = JournalistFactory.build(outlet=None, first_name="A" * 101)
+
+    with pytest.raises(ValidationError) as error:
+        journalist.full_clean()
+
+    assert set(error.value.message_dict) == {"first_name"}
+    validators = Journalist._meta.get_field("first_name").validators
+    assert [type(v).__name__ for v in validators] == ["OneLineTextValidator", "MaxLengthValidator"]
+
+
 def test_import_refuses_the_row_naming_column_and_row_and_keeps_the_rest():
     data = csv_bytes(
         "Email,Nom,Média\n"

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property, lazy
 
 from press.core.typing import StrOrPromise
 
@@ -26,8 +27,11 @@ class OneLineTextField(models.CharField):
     characters (press.core.text), with a message naming the field, in forms and in the
     admin alike."""
 
-    @property
+    @cached_property
     def validators(self) -> list:
         from press.core.text import OneLineTextValidator
 
-        return [*super().validators, OneLineTextValidator(self.verbose_name)]
+        # CharField adds its length check to this list after it is first built; the
+        # label is read when a value is checked (the name may be set after __init__).
+        label = lazy(lambda: str(self.verbose_name or self.name or ""), str)()
+        return [*super().validators, OneLineTextValidator(label)]
