@@ -505,8 +505,9 @@ def _ask(client: Client, url: str):
     if response.status_code == 405:
         response = client.post(url, {}, headers={"accept-language": "en"})
     if response.streaming:
+        # Read to the end: the test client then closes the file or spreadsheet (closing
+        # the response here would also close the test's database connection).
         b"".join(response.streaming_content)
-    response.close()  # files and spreadsheets are streamed
     return response
 
 
