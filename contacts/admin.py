@@ -326,6 +326,9 @@ class JournalistAdmin(OfficeAdmin):
     # Deleting a journalist would forget that they must not be mailed again and leave
     # their address on past deliveries: removal always goes through erasure instead.
     def delete_view(self, request, object_id, extra_context=None):
+        # Deleting a journalist is erasing them (GDPR), for those who may delete.
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
         return redirect("admin:contacts_journalist_erase", pk=object_id)
 
     def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):

@@ -23,11 +23,11 @@ from contacts.cleaning import (
 )
 from contacts.enums import ConsentBasis, ContactSource, SuppressionReason
 from contacts.models import ContactList, Journalist, Outlet, Suppression, email_digest
-from contacts.phones import phone_normalise
 from contacts.privacy import PERSONAL_DATA_SECTIONS
 from contacts.signals import journalist_erased
 from contacts.suppression import suppression_inherit
 from press.core.errors import PresseError
+from press.core.phones import phone_normalise
 from press.core.typing import StaffMember
 
 # Fields an upsert or an import may fill; everything else is the office's business.

@@ -2,6 +2,7 @@ import datetime as dt
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -15,8 +16,8 @@ from contacts.enums import (
     OutletKind,
     SuppressionReason,
 )
-from contacts.phones import phone_normalise
-from press.core.fields import staff_member_field
+from press.core.fields import OneLineTextField, staff_member_field
+from press.core.phones import phone_e164
 
 
 def email_digest(email: str) -> str:
@@ -30,10 +31,10 @@ def language_choices():
 
 
 class Outlet(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = OneLineTextField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=OutletKind, default=OutletKind.OTHER)
     country = CountryField(_("country"), blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    city = OneLineTextField(_("city"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
@@ -51,7 +52,7 @@ class Outlet(models.Model):
 
 
 class ContactList(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = OneLineTextField(_("name"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -71,8 +72,8 @@ class JournalistQuerySet(models.QuerySet):
 
 
 class Journalist(models.Model):
-    first_name = models.CharField(_("first name"), max_length=100, blank=True)
-    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    first_name = OneLineTextField(_("first name"), max_length=100, blank=True)
+    last_name = OneLineTextField(_("last name"), max_length=100, blank=True)
     email = models.EmailField(_("email"), max_length=254)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     outlet = models.ForeignKey(
@@ -83,12 +84,12 @@ class Journalist(models.Model):
         blank=True,
         related_name="journalists",
     )
-    job_title = models.CharField(_("job title"), max_length=200, blank=True)
-    beats = models.CharField(
+    job_title = OneLineTextField(_("job title"), max_length=200, blank=True)
+    beats = OneLineTextField(
         _("beats"), max_length=300, blank=True, help_text=_("Topics covered, comma separated.")
     )
     country = CountryField(_("country"), blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    city = OneLineTextField(_("city"), max_length=100, blank=True)
     language = models.CharField(
         _("preferred language"),
         max_length=8,
@@ -163,7 +164,18 @@ class Journalist(models.Model):
 
     def clean(self):
         self.email = self.email.strip().lower()
-        self.phone = phone_normalise(self.phone, country=str(self.country or ""))
+        phone = phone_e164(self.phone, country=str(self.country or ""))
+        if phone is None:
+            raise ValidationError(
+                {
+                    "phone": _(
+                        "“%(value)s” is not a valid phone number; give it with the country "
+                        "code, such as +32 470 12 34 56."
+                    )
+                    % {"value": self.phone}
+                }
+            )
+        self.phone = phone
 
     @property
     def full_name(self) -> str:

@@ -150,6 +150,13 @@ AXES_RESET_ON_SUCCESS = True
 # the header is never trusted. See press.core.clients.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "press.core.clients.axes_client_address"
+# A locked-out login gets a page in its language: how long, and whom to write to.
+AXES_LOCKOUT_CALLABLE = "press.core.lockout.lockout_response"
+# The press office: its address for staff who are locked out (default: the current
+# event's press office address), and its country, whose phone numbers the back office
+# shows in national format (others in international format).
+PRESS_OFFICE_EMAIL = os.environ.get("PRESS_OFFICE_EMAIL", "").strip()
+PRESS_OFFICE_COUNTRY = os.environ.get("PRESS_OFFICE_COUNTRY", "BE").strip().upper() or "BE"
 LOGIN_URL = "admin:login"
 
 # Internationalisation: the interface and the content languages.

@@ -1,7 +1,7 @@
 import pytest
 
 from contacts.cleaning import country_normalise, email_normalise, language_normalise
-from contacts.phones import phone_normalise
+from press.core.phones import phone_normalise
 
 
 @pytest.mark.parametrize(

@@ -41,8 +41,9 @@ from contacts.imports.columns import (
 from contacts.imports.reading import SheetRow, Spreadsheet
 from contacts.imports.spool import RowSpool
 from contacts.models import ContactList, Journalist, Outlet, email_digest
-from contacts.phones import phone_normalise
 from contacts.suppression import suppression_reasons
+from press.core.phones import phone_e164
+from press.core.text import code_point, invisible_character
 
 CREATED, UPDATED, UNCHANGED, REFUSED = "created", "updated", "unchanged", "refused"
 LOOKUP_CHUNK = 2000
@@ -56,6 +57,8 @@ REPORT_ROWS = 300
 REPORT_OUTLETS = 50
 # Journalist fields filled from text columns, and how long they may be.
 TEXT_FIELDS = ("first_name", "last_name", "job_title", "beats", "city", "notes")
+# Columns that may hold several lines; every other one is one-line text.
+MULTILINE_FIELDS = {"notes"}
 
 
 @dataclass
@@ -203,9 +206,19 @@ def _row_values(
                     % {"value": language_text, "default": default_name},
                 )
             )
-    phone = phone_normalise(cell("phone"), country=values.get("country", ""))
+    phone_cell = cell("phone")
+    phone = phone_e164(phone_cell, country=values.get("country", ""))
     if phone:
-        values["phone"] = phone[:40]
+        values["phone"] = phone
+    elif phone is None:
+        # Never kept as typed: a number nobody can dial is worse than none.
+        notes.append(
+            Note(
+                "invalid_phone",
+                _("Phone “%(value)s” is not a valid number; left empty.")
+                % {"value": _text(phone_cell)},
+            )
+        )
     outlet = _text(cell("outlet"))
     if outlet:
         values["outlet"] = outlet[:200]
@@ -409,6 +422,25 @@ class ImportPlan:
 
     # One chunk ----------------------------------------------------------------------
 
+    def _invisible_character_note(self, row: SheetRow, position: int) -> Note | None:
+        """A one-line cell holding an invisible character: the row is refused."""
+        for name, column in self.columns.fields.items():
+            if name in MULTILINE_FIELDS or column >= len(row.cells):
+                continue
+            character = invisible_character(_text(row.cells[column]))
+            if character is not None:
+                message = _(
+                    "Row %(row)s, column “%(column)s”: contains an invisible character "
+                    "(%(code)s); the row is not imported."
+                )
+                where = {
+                    "row": position + 1,
+                    "column": self.columns.headers.get(column, name),
+                    "code": code_point(character),
+                }
+                return Note("invisible_character", message % where)
+        return None
+
     def _formula_notes(self, row: SheetRow, position: int) -> list[Note]:
         notes = []
         for column in row.formulas:
@@ -453,6 +485,10 @@ class ImportPlan:
                 blank_rows += 1
                 continue
             raw_email, email = _email_of(row.cells, email_column)
+            invisible = self._invisible_character_note(row, position)
+            if invisible is not None:
+                refused.append(Refusal(position + 1, raw_email, invisible, formulas))
+                continue
             if not email or not email_is_valid(email):
                 note = (
                     Note("no_email", _("No email address."))
@@ -481,6 +517,8 @@ class ImportPlan:
                     row = fetched[other]
                     if _email_of(row.cells, email_column)[1] != email:
                         continue  # another address with the same hash: decided where it is
+                    if self._invisible_character_note(row, other) is not None:
+                        continue  # refused in its own chunk, merged into nothing
                     values, notes = self._values(row, other)
                     entries[email].notes.extend(notes)
                     _merge(entries[email], values, other + 1)

@@ -59,6 +59,7 @@ from press.accreditation.selectors import (
     with_outlet_approved,
 )
 from press.core.admin import OfficeAdmin
+from press.core.phones import phone_display
 from press.core.spreadsheets import xlsx_response
 from press.coverage.records import track_record_describe
 from press.coverage.selectors import journalist_track_record
@@ -352,7 +353,7 @@ class BadgeRequestAdmin(OfficeAdmin):
         "first_name",
         "last_name",
         "email",
-        "phone",
+        "phone_number",
         "nationality",
         "journalist",
         "outlet_name",
@@ -386,7 +387,7 @@ class BadgeRequestAdmin(OfficeAdmin):
             {
                 "fields": [
                     ("first_name", "last_name"),
-                    ("email", "phone"),
+                    ("email", "phone_number"),
                     ("nationality", "language"),
                     "journalist",
                     "track_record",
@@ -456,6 +457,11 @@ class BadgeRequestAdmin(OfficeAdmin):
         return False
 
     # Columns ---------------------------------------------------------------------
+
+    @admin.display(description=_("phone"))
+    def phone_number(self, obj):
+        """Stored in E.164, shown as the press office dials it."""
+        return phone_display(obj.phone)
 
     @admin.display(description=_("photo"))
     def thumbnail(self, obj):

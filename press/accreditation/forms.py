@@ -14,8 +14,12 @@ from press.accreditation.requests import REQUEST_FIELDS
 from press.accreditation.selectors import field_visits_full
 from press.accreditation.uploads import document_clean, photo_clean
 from press.core.dates import date_long, datetime_long
+from press.core.phones import phone_e164
+from press.core.text import OneLineTextValidator
 
 FILE_FIELDS = ("photo", "press_card", "letter")
+# One-line text that refuses invisible characters (press.core.text).
+ONE_LINE_FIELDS = ("first_name", "last_name", "phone", "outlet_name", "press_card_number")
 FIELDSETS = [
     (_("You"), ["first_name", "last_name", "email", "phone", "nationality", "role"]),
     (_("Your outlet"), ["outlet_name", "outlet_kind", "outlet_country", "outlet_website"]),
@@ -192,6 +196,9 @@ class BadgeRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.event = event
         self.badge_request = badge_request
+        for name in ONE_LINE_FIELDS:
+            field = self.fields[name]
+            field.validators.append(OneLineTextValidator(field.label))
         if invitation is not None:
             # An invitation link may have been forwarded: the page shows no contact
             # details; left empty, they come from the record when the form is sent.
@@ -305,6 +312,25 @@ class BadgeRequestForm(forms.Form):
         if name in self.kept:
             return self.kept[name].as_file()
         return None
+
+    def clean_phone(self):
+        """The number in E.164, national numbers read with the outlet's country (or the
+        nationality, or the press office's country)."""
+        phone = self.cleaned_data.get("phone", "")
+        if not phone:
+            return phone
+        country = self.data.get("outlet_country") or self.data.get("nationality") or ""
+        number = phone_e164(phone, country=str(country))
+        if number is None:
+            raise forms.ValidationError(
+                _(
+                    "“%(value)s” is not a phone number we can call; give it with the country "
+                    "code, such as +32 470 12 34 56."
+                ),
+                code="invalid_phone",
+                params={"value": phone},
+            )
+        return number
 
     def clean_homepage(self):
         if self.cleaned_data.get("homepage"):

@@ -28,6 +28,8 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list[Any]] = field(default_factory=list)
+    # Columns holding phone numbers: E.164 in the export, formatted on the page.
+    phone_columns: tuple[int, ...] = ()
 
 
 def _person(user: Any) -> str:
@@ -60,7 +62,7 @@ def expected(*, event: Event, day: dt.date) -> Table:
     requests: QuerySet = checkin_expected_not_arrived(event=event, day=day)
     rows = [[r.full_name, r.outlet_name, r.get_role_display(), r.email, r.phone] for r in requests]
     headers = [_("Name"), _("Outlet"), _("Role"), _("Email"), _("Phone")]
-    return Table("expected", str(TITLES["expected"]), headers, rows)
+    return Table("expected", str(TITLES["expected"]), headers, rows, phone_columns=(4,))
 
 
 def held(*, event: Event, day: dt.date) -> Table:

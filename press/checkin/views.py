@@ -35,6 +35,7 @@ from press.checkin.enums import ScanResult
 from press.checkin.offline import checkin_day_list
 from press.checkin.scanning import CheckinError, ScanAnswer, checkin_hold, checkin_scan
 from press.checkin.selectors import checkin_search
+from press.core.phones import phone_display
 from press.events.models import Event
 from press.events.selectors import current_event
 
@@ -440,7 +441,15 @@ def lists(request: HttpRequest, which: str) -> HttpResponseBase:
             "event": event,
             "day": day,
             "table": table,
-            "rows": [[_cell(value) for value in row] for row in table.rows],
+            "rows": [
+                [
+                    phone_display(str(value or ""))
+                    if index in table.phone_columns
+                    else _cell(value)
+                    for index, value in enumerate(row)
+                ]
+                for row in table.rows
+            ],
             "which": which,
             "lists": desk_lists.TITLES,
         },

@@ -447,6 +447,9 @@ class MailingAdmin(OfficeAdmin):
 
     def export_view(self, request, pk):
         mailing = self._mailing(request, pk, change=False)
+        # Addresses and what each recipient did: personal data, not for read-only staff.
+        if not request.user.has_perm("contacts.export_journalist"):
+            raise PermissionDenied
         return xlsx_response(
             filename=f"mailing-{mailing.pk}-{slugify(str(mailing))[:40]}.xlsx",
             title=str(_("Deliveries")),

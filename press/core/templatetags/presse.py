@@ -3,6 +3,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
 
+from press.core.phones import phone_display
+
 register = template.Library()
 
 
@@ -98,3 +100,7 @@ def file_size(value):
     from press.core.sizes import file_size as format_size
 
     return format_size(int(value or 0))
+def phone(value):
+    """A stored E.164 number as the press office dials it: national format for a number
+    of its own country (settings.PRESS_OFFICE_COUNTRY), international otherwise."""
+    return phone_display(str(value or ""))
