@@ -3,15 +3,20 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import SHA256, Coalesce, Lower, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from contacts.enums import SuppressionReason
-from contacts.models import Journalist, email_digest
+from contacts.models import Journalist, Suppression, email_digest
 from contacts.suppression import ON_SUPPRESSION_LIST, mailing_exclusion, suppression_reasons
-from press.core.translated import content_languages, fallback_order
+from press.core.translated import content_languages, fallback_order, language_name
 from press.mailings.enums import MailingKind
 from press.mailings.models import Mailing
+
+# Left out because the mailing exists in no language at all yet (a release mailing
+# whose release has no version): everyone else falls back to an available language.
+NO_LANGUAGE = "no_language"
 
 EXCLUSION_LABELS = {
     SuppressionReason.UNSUBSCRIBED: _("Unsubscribed"),
@@ -19,6 +24,7 @@ EXCLUSION_LABELS = {
     SuppressionReason.COMPLAINED: _("Marked a mailing as spam"),
     SuppressionReason.ERASED: _("Erased on request"),
     ON_SUPPRESSION_LIST: _("Address on the suppression list"),
+    NO_LANGUAGE: _("Not in a language of the mailing"),
 }
 
 
@@ -32,14 +38,15 @@ class Recipient:
 
 
 @dataclass
-class RecipientSummary:
-    recipients: list[Recipient] = field(default_factory=list)
+class RecipientCounts:
+    """How many a mailing reaches per language and how many it leaves out per reason."""
+
     by_language: Counter = field(default_factory=Counter)
     excluded: Counter = field(default_factory=Counter)
 
     @property
     def total(self) -> int:
-        return len(self.recipients)
+        return sum(self.by_language.values())
 
     @property
     def excluded_total(self) -> int:
@@ -54,7 +61,35 @@ class RecipientSummary:
         ]
 
     def excluded_labelled(self) -> list[tuple[str, int]]:
-        return [(str(EXCLUSION_LABELS[reason]), count) for reason, count in self.excluded.items()]
+        return [
+            (str(EXCLUSION_LABELS[reason]), count)
+            for reason, count in sorted(self.excluded.items())
+        ]
+
+    def as_json(self) -> dict:
+        return {
+            "total": self.total,
+            "by_language": [
+                {"language": code, "name": language_name(code), "count": count}
+                for code, count in self.languages()
+            ],
+            "excluded_total": self.excluded_total,
+            "excluded": [
+                {"reason": reason, "label": str(EXCLUSION_LABELS[reason]), "count": count}
+                for reason, count in sorted(self.excluded.items())
+            ],
+        }
+
+
+@dataclass
+class RecipientSummary(RecipientCounts):
+    """The recipients themselves, for sending, with the same counts."""
+
+    recipients: list[Recipient] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.recipients)
 
 
 def mailing_languages(*, mailing: Mailing) -> list[str]:
@@ -80,18 +115,35 @@ def recipient_language(*, preferred: str, available: list[str]) -> str | None:
 
 
 def mailing_audience(*, mailing: Mailing) -> QuerySet[Journalist]:
-    """Journalists the mailing is addressed to, before exclusions: members of its lists
-    narrowed by its filters (the whole file narrowed by the filters when it has no
-    list), plus the journalists picked one by one."""
+    """Journalists the mailing is addressed to, before exclusions (see audience)."""
+    return audience(
+        list_ids=[contact_list.pk for contact_list in mailing.lists.all()],
+        journalist_ids=[journalist.pk for journalist in mailing.journalists.all()],
+        countries=[str(country) for country in mailing.countries],
+        languages=list(mailing.languages),
+        outlet_kinds=list(mailing.outlet_kinds),
+    )
+
+
+def audience(
+    *,
+    list_ids: list[int],
+    journalist_ids: list[int],
+    countries: list[str],
+    languages: list[str],
+    outlet_kinds: list[str],
+) -> QuerySet[Journalist]:
+    """Members of the lists narrowed by the filters (the whole file narrowed by the
+    filters when there is no list), plus the journalists picked one by one; before
+    exclusions. Also used for a mailing being edited, before it is saved."""
     filters = Q()
-    if mailing.countries:
-        filters &= Q(country__in=[str(country) for country in mailing.countries])
-    if mailing.languages:
-        filters &= Q(language__in=mailing.languages)
-    if mailing.outlet_kinds:
-        filters &= Q(outlet__kind__in=mailing.outlet_kinds)
-    list_ids = [contact_list.pk for contact_list in mailing.lists.all()]
-    chosen = Q(pk__in=[journalist.pk for journalist in mailing.journalists.all()])
+    if countries:
+        filters &= Q(country__in=countries)
+    if languages:
+        filters &= Q(language__in=languages)
+    if outlet_kinds:
+        filters &= Q(outlet__kind__in=outlet_kinds)
+    chosen = Q(pk__in=journalist_ids)
     if list_ids:
         members = Journalist.lists.through.objects.filter(contactlist_id__in=list_ids)
         chosen |= Q(pk__in=members.values("journalist_id")) & filters
@@ -134,6 +186,7 @@ def mailing_recipients(*, mailing: Mailing) -> RecipientSummary:
             continue
         language = recipient_language(preferred=preferred, available=available)
         if language is None:
+            summary.excluded[NO_LANGUAGE] += 1
             continue
         summary.recipients.append(
             Recipient(
@@ -146,3 +199,64 @@ def mailing_recipients(*, mailing: Mailing) -> RecipientSummary:
         )
         summary.by_language[language] += 1
     return summary
+
+
+def _exclusion_sql():
+    """mailing_exclusion (contacts.suppression) as an SQL expression, same order: erased,
+    then suppressed with its reason, then the address's hash on the suppression list."""
+    listed = Suppression.objects.filter(email_hash=SHA256(Lower(OuterRef("email"))))
+    return Case(
+        When(erased_at__isnull=False, then=Value(SuppressionReason.ERASED.value)),
+        When(
+            suppressed_at__isnull=False,
+            then=Coalesce(
+                NullIf(F("suppression_reason"), Value("")),
+                Value(SuppressionReason.UNSUBSCRIBED.value),
+            ),
+        ),
+        When(Exists(listed), then=Value(ON_SUPPRESSION_LIST)),
+        default=Value(""),
+    )
+
+
+def _language_sql(available: list[str]):
+    """recipient_language as an SQL expression: the language each preferred language
+    gets, "" when the mailing exists in none."""
+    whens = [
+        When(
+            language=code, then=Value(recipient_language(preferred=code, available=available) or "")
+        )
+        for code in content_languages()
+    ]
+    fallback = recipient_language(preferred=None, available=available) or ""
+    return Case(*whens, default=Value(fallback))
+
+
+def recipient_counts(*, journalists: QuerySet[Journalist], available: list[str]) -> RecipientCounts:
+    """The counts mailing_recipients would give, computed by the database in one grouped
+    query instead of reading every recipient (emails are stored trimmed, so hashing them
+    lower-cased in SQL gives the suppression list's digest)."""
+    rows = (
+        journalists.order_by()
+        .annotate(exclusion=_exclusion_sql(), sent_in=_language_sql(available))
+        .values("exclusion", "sent_in")
+        .annotate(count=Count("pk"))
+    )
+    counts = RecipientCounts()
+    for row in rows:
+        if row["exclusion"]:
+            counts.excluded[row["exclusion"]] += row["count"]
+        elif not row["sent_in"]:
+            counts.excluded[NO_LANGUAGE] += row["count"]
+        else:
+            counts.by_language[row["sent_in"]] += row["count"]
+    return counts
+
+
+def mailing_recipient_counts(*, mailing: Mailing) -> RecipientCounts:
+    """recipient_counts of a mailing as it is saved (three queries: lists, picked
+    journalists, counts)."""
+    return recipient_counts(
+        journalists=mailing_audience(mailing=mailing),
+        available=mailing_languages(mailing=mailing),
+    )
