@@ -61,15 +61,15 @@ def test_journalist_list_and_review_queue_fit_at_1366(page, staff_user, event, l
 
     page.goto("/admin/contacts/journalist/")
     assert page.locator("#nav-sidebar").is_visible()
+    screenshot(page, f"office-journalists-{language}")
     assert overflow(page) == 0
     first = page.locator("#result_list tbody tr").first.inner_text()
     assert "Aaron" not in first
-    screenshot(page, f"office-journalists-{language}")
 
     page.goto("/admin/accreditation/badgerequest/")
     assert page.locator("#nav-sidebar").is_visible()
-    assert overflow(page) == 0
     screenshot(page, f"office-review-queue-{language}")
+    assert overflow(page) == 0
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
