@@ -16,7 +16,9 @@ from tests.browser.conftest import screenshot  # noqa: E402
 
 def log_in(page, username, language):
     page.goto("/admin/login/")
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": page.url}])
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": page.url.split("/admin/")[0] + "/"}]
+    )
     page.fill("#id_username", username)
     page.fill("#id_password", "correct horse battery staple")
     page.get_by_role("button").last.click()
