@@ -105,7 +105,7 @@ def mailing_languages(*, mailing: Mailing) -> list[str]:
     return languages or content_languages()
 
 
-def recipient_language(*, preferred: str, available: list[str]) -> str | None:
+def recipient_language(*, preferred: str | None, available: list[str]) -> str | None:
     """The journalist's preferred language when the mailing exists in it, else the
     first available one in settings order (None when nothing is available)."""
     for code in fallback_order(preferred):
@@ -201,7 +201,7 @@ def mailing_recipients(*, mailing: Mailing) -> RecipientSummary:
     return summary
 
 
-def _exclusion_sql():
+def _exclusion_sql() -> Case:
     """mailing_exclusion (contacts.suppression) as an SQL expression, same order: erased,
     then suppressed with its reason, then the address's hash on the suppression list."""
     listed = Suppression.objects.filter(email_hash=SHA256(Lower(OuterRef("email"))))
@@ -219,7 +219,7 @@ def _exclusion_sql():
     )
 
 
-def _language_sql(available: list[str]):
+def _language_sql(available: list[str]) -> Case:
     """recipient_language as an SQL expression: the language each preferred language
     gets, "" when the mailing exists in none."""
     whens = [
@@ -228,7 +228,7 @@ def _language_sql(available: list[str]):
         )
         for code in content_languages()
     ]
-    fallback = recipient_language(preferred=None, available=available) or ""
+    fallback = recipient_language(preferred="", available=available) or ""
     return Case(*whens, default=Value(fallback))
 
 
