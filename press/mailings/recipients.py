@@ -201,10 +201,19 @@ def mailing_recipients(*, mailing: Mailing) -> RecipientSummary:
     return summary
 
 
+class EmailDigest(SHA256):
+    """contacts.models.email_digest in SQL. On PostgreSQL with the built-in sha256(),
+    where Django's SHA256 needs the pgcrypto extension."""
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = "ENCODE(SHA256(CONVERT_TO(%(expressions)s, 'UTF8')), 'hex')"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
 def _exclusion_sql() -> Case:
     """mailing_exclusion (contacts.suppression) as an SQL expression, same order: erased,
     then suppressed with its reason, then the address's hash on the suppression list."""
-    listed = Suppression.objects.filter(email_hash=SHA256(Lower(OuterRef("email"))))
+    listed = Suppression.objects.filter(email_hash=EmailDigest(Lower(OuterRef("email"))))
     return Case(
         When(erased_at__isnull=False, then=Value(SuppressionReason.ERASED.value)),
         When(
