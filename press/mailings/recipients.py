@@ -2,6 +2,7 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import SHA256, Coalesce, Lower, NullIf
@@ -205,7 +206,7 @@ class EmailDigest(SHA256):
     """contacts.models.email_digest in SQL. On PostgreSQL with the built-in sha256(),
     where Django's SHA256 needs the pgcrypto extension."""
 
-    def as_postgresql(self, compiler, connection, **extra):
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         template = "ENCODE(SHA256(CONVERT_TO(%(expressions)s, 'UTF8')), 'hex')"
         return self.as_sql(compiler, connection, template=template, **extra)
 
