@@ -119,6 +119,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles the back office's grouped counts for longer than they
+    # run (the invitations page: 5.1 s with it, 0.28 s without, at 20,000 deliveries).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the worker share the file: wait for each other's writes.
     DATABASES["default"]["OPTIONS"] = {

@@ -697,8 +697,8 @@ def test_journalist_list_names_countries_and_lists_erased_journalists_last(offic
         "Ute Zeller",
         f"Journaliste effacé·e n° {erased.pk}",
     ]
-    assert '<td class="field-country_name">Allemagne</td>' in html
-    assert '<td class="field-country_name">—</td>' in html
+    assert '<br><span class="quiet">Allemagne</span></td>' in html
+    assert '<br><span class="quiet">—</span></td>' in html
 
 
 def test_journalist_search_matches_words_anywhere_and_short_words_at_the_start(officer_client):

@@ -318,16 +318,16 @@ class BadgeRequestAdmin(OfficeAdmin):
         css = {"all": ["accreditation/admin.css"]}
 
     # The state comes right after the name, so that a reviewer sees it without
-    # scrolling; the outlet's kind and country share its cell.
+    # scrolling; the role shares the name's cell, the submission date the state's, the
+    # outlet's kind and country the outlet's: the queue fits a laptop screen with the
+    # side navigation open.
     list_display = [
         "thumbnail",
         "name",
         "state_label",
         "outlet_column",
-        "role",
         "days_attending",
         "flags",
-        "submitted_at",
     ]
     list_display_links = ["name"]
     list_select_related = ["event"]
@@ -475,12 +475,24 @@ class BadgeRequestAdmin(OfficeAdmin):
     @admin.display(description=_("state"), ordering="state")
     def state_label(self, obj):
         return format_html(
-            '<span class="badge-state badge-state-{}">{}</span>', obj.state, obj.get_state_display()
+            '<span class="badge-state badge-state-{}">{}</span><br>'
+            '<span class="badge-outlet-detail" title="{}">{}</span>',
+            obj.state,
+            obj.get_state_display(),
+            _("submitted"),
+            formats.date_format(timezone.localtime(obj.submitted_at), "SHORT_DATE_FORMAT")
+            if obj.submitted_at
+            else "—",
         )
 
     @admin.display(description=_("name"), ordering="last_name")
     def name(self, obj):
-        return f"{obj.last_name.upper()} {obj.first_name}"
+        return format_html(
+            '{} {}<br><span class="badge-outlet-detail">{}</span>',
+            obj.last_name.upper(),
+            obj.first_name,
+            obj.get_role_display(),
+        )
 
     @admin.display(description=_("outlet"), ordering="outlet_name")
     def outlet_column(self, obj):

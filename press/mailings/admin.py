@@ -3,9 +3,12 @@ each language, send a test to yourself, send now or at a time, follow the progre
 read and export the per-recipient report. Every state change goes through
 press.mailings.lifecycle."""
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,6 +21,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -32,6 +36,7 @@ from press.core.admin import OfficeAdmin
 from press.core.spreadsheets import xlsx_response
 from press.core.translated import content_languages, language_name
 from press.events.selectors import current_event
+from press.mailings.bounces import error_explained
 from press.mailings.enums import DeliveryState, MailingKind, MailingState
 from press.mailings.errors import MailingError
 from press.mailings.lifecycle import (
@@ -42,11 +47,23 @@ from press.mailings.lifecycle import (
     mailing_schedule_check,
 )
 from press.mailings.models import Delivery, Mailing
-from press.mailings.recipients import mailing_languages, mailing_recipients
-from press.mailings.rendering import mailing_content_problems, mailing_preview, mailing_send_test
+from press.mailings.recipients import (
+    audience,
+    mailing_languages,
+    mailing_recipient_counts,
+    recipient_counts,
+)
+from press.mailings.rendering import (
+    mailing_content_problems,
+    mailing_preview,
+    mailing_send_test,
+    reply_address,
+    sender_address,
+)
 from press.mailings.report import (
     NOT_DONE,
     mailing_progress,
+    mailing_rates,
     mailing_report_headers,
     mailing_report_rows,
     mailing_totals,
@@ -101,6 +118,14 @@ class MailingForm(forms.ModelForm):
 
     # Which field each missing part of mailing_content_problems belongs to.
     PROBLEM_FIELDS = {"no_release": "release", "no_subject": "subject", "no_message": "message"}
+    RECIPIENT_FIELDS = ["lists", "countries", "languages", "outlet_kinds", "journalists"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "event" in self.fields:
+            self.fields["event"].help_text = _(
+                "A release mailing belongs to its release's event, whatever is chosen here."
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -175,7 +200,7 @@ class MailingAdmin(OfficeAdmin):
 
     class Media:
         css = {"all": ["mailings/admin.css"]}
-        js = ["mailings/progress.js"]
+        js = ["mailings/progress.js", "mailings/recipients.js"]
 
     def get_queryset(self, request):
         return (
@@ -183,11 +208,10 @@ class MailingAdmin(OfficeAdmin):
             .get_queryset(request)
             .select_related("release", "event")
             .prefetch_related("release__versions")
-            .annotate(
-                delivery_total=Count("deliveries"),
-                delivery_done=Count("deliveries", filter=~Q(deliveries__state__in=NOT_DONE)),
-            )
         )
+
+    def get_changelist(self, request, **kwargs):
+        return MailingChangeList
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "release":
@@ -228,7 +252,7 @@ class MailingAdmin(OfficeAdmin):
 
     @admin.display(description=_("progress"))
     def progress(self, mailing):
-        if not mailing.delivery_total:
+        if not getattr(mailing, "delivery_total", 0):
             return "—"
         return format_html(
             '<progress max="{}" value="{}" title="{} / {}"></progress> {}%',
@@ -253,6 +277,8 @@ class MailingAdmin(OfficeAdmin):
             ("<int:pk>/resume/", self.resume_view, "resume"),
             ("<int:pk>/resend-in-doubt/", self.resend_view, "resend"),
             ("<int:pk>/status/", self.status_view, "status"),
+            ("recipients/", self.count_view, "count"),
+            ("<int:pk>/recipients/", self.count_view, "count"),
             ("<int:pk>/report/", self.report_view, "report"),
             ("<int:pk>/report.xlsx", self.export_view, "export"),
         ]
@@ -296,7 +322,17 @@ class MailingAdmin(OfficeAdmin):
             return HttpResponseRedirect(self._change_url(mailing))
         if request.GET.get("part") == "text":
             return HttpResponse(rendered.text, content_type="text/plain; charset=utf-8")
-        response = HttpResponse(rendered.html)
+        header = render_to_string(
+            "admin/mailings/mailing/preview_header.html",
+            {
+                "subject": rendered.subject,
+                "sender": sender_address(mailing),
+                "reply_to": reply_address(mailing),
+                "text_url": request.path + "?part=text",
+            },
+            request=request,
+        )
+        response = HttpResponse(_with_header(rendered.html, header))
         # The email's HTML comes from our own templates and sanitised release text.
         response["Content-Security-Policy"] = "script-src 'none'; frame-ancestors 'self'"
         return response
@@ -354,7 +390,7 @@ class MailingAdmin(OfficeAdmin):
             title=_("Send “%(mailing)s”") % {"mailing": mailing},
             form=form,
             problem=problem,
-            summary=mailing_recipients(mailing=mailing),
+            summary=mailing_recipient_counts(mailing=mailing),
             # An embargoed release is hidden on purpose and the email says so; a draft
             # or later publication means a "read it in the newsroom" link that 404s.
             release_not_public=bool(
@@ -422,6 +458,49 @@ class MailingAdmin(OfficeAdmin):
         )
         return TemplateResponse(request, "admin/mailings/mailing/resend.html", context)
 
+    def count_view(self, request, pk=None):
+        """How many the recipients being chosen on the add or change page reach, per
+        language and per reason left out, before anything is saved (POST of the form)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if pk is None:
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            mailing = Mailing()
+        else:
+            mailing = self._mailing(request, pk, change=True)
+            if not mailing.is_editable:
+                return JsonResponse({"error": str(_("This mailing has left."))}, status=400)
+        form = MailingForm(request.POST, instance=mailing)
+        form.is_valid()
+        errors = {
+            name: [str(message) for message in form.errors[name]]
+            for name in MailingForm.RECIPIENT_FIELDS + ["kind", "release"]
+            if name in form.errors
+        }
+        if errors:
+            return JsonResponse(
+                {"error": str(_("Check the recipients.")), "fields": errors}, status=400
+            )
+        data = form.cleaned_data
+        chosen = form.instance  # filled from the form, never saved here
+        counts = recipient_counts(
+            journalists=audience(
+                list_ids=[contact_list.pk for contact_list in data["lists"]],
+                subscribers=bool(data.get("subscribers")),
+                journalist_ids=[journalist.pk for journalist in data["journalists"]],
+                countries=[str(country) for country in data["countries"]],
+                languages=list(data["languages"]),
+                outlet_kinds=list(data["outlet_kinds"]),
+            ),
+            available=mailing_languages(mailing=chosen),
+            kind=chosen.kind,
+            release_id=chosen.release_id,
+        )
+        payload = counts.as_json()
+        payload["text"] = recipients_sentence(counts)
+        return JsonResponse(payload)
+
     def status_view(self, request, pk):
         mailing = self._mailing(request, pk, change=False)
         return JsonResponse(mailing_progress(mailing=mailing))
@@ -433,11 +512,15 @@ class MailingAdmin(OfficeAdmin):
         if state in DeliveryState.values:
             deliveries = deliveries.filter(state=state)
         page = Paginator(deliveries, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+        for delivery in page:
+            delivery.explained = error_explained(delivery.error)
+        totals = mailing_totals(mailing=mailing)
         context = self._context(
             request,
             mailing,
             title=_("Report: %(mailing)s") % {"mailing": mailing},
-            totals=mailing_totals(mailing=mailing),
+            totals=totals,
+            rates=mailing_rates(counts=totals["overall"]["counts"]),
             progress=mailing_progress(mailing=mailing),
             page=page,
             states=DeliveryState.choices,
@@ -471,15 +554,78 @@ class MailingAdmin(OfficeAdmin):
                     )
                     for code in mailing_languages(mailing=mailing)
                 ],
-                summary=mailing_recipients(mailing=mailing) if mailing.is_editable else None,
                 progress=mailing_progress(mailing=mailing),
             )
+            if mailing.is_editable:
+                summary = mailing_recipient_counts(mailing=mailing)
+                extra_context.update(summary=summary, summary_text=recipients_sentence(summary))
             if not mailing.is_editable:
                 # Nothing to save once it has left: no save buttons to wonder about.
                 extra_context.update(
                     show_save=False, show_save_and_continue=False, show_save_and_add_another=False
                 )
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+def _with_header(html: str, header: str) -> str:
+    """The email's HTML with the preview's header (subject, sender) first in its body."""
+    match = re.search(r"<body[^>]*>", html, flags=re.IGNORECASE)
+    if match is None:
+        return header + html
+    return html[: match.end()] + header + html[match.end() :]
+
+
+def recipients_sentence(counts) -> str:
+    """What the live count says, in the active language."""
+    text = ngettext("%(count)d recipient", "%(count)d recipients", counts.total) % {
+        "count": counts.total
+    }
+    if counts.languages():
+        text += (
+            " ("
+            + ", ".join(
+                _("%(what)s: %(count)d") % {"what": language_name(code), "count": count}
+                for code, count in counts.languages()
+            )
+            + ")"
+        )
+    if counts.excluded_total:
+        text += "; " + ngettext(
+            "%(count)d journalist left out",
+            "%(count)d journalists left out",
+            counts.excluded_total,
+        ) % {"count": counts.excluded_total}
+        text += (
+            " ("
+            + ", ".join(
+                _("%(what)s: %(count)d") % {"what": label, "count": count}
+                for label, count in counts.excluded_labelled()
+            )
+            + ")"
+        )
+    return text + "."
+
+
+class MailingChangeList(ChangeList):
+    """The mailing list's progress column from one grouped query over the page shown,
+    not a count of every delivery ever made behind each row, the date hierarchy and
+    the change page."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        mailings = list(self.result_list)
+        totals = {
+            row["mailing"]: row
+            for row in Delivery.objects.filter(mailing__in=[m.pk for m in mailings])
+            .order_by()
+            .values("mailing")
+            .annotate(total=Count("pk"), done=Count("pk", filter=~Q(state__in=NOT_DONE)))
+        }
+        for mailing in mailings:
+            row = totals.get(mailing.pk, {})
+            mailing.delivery_total = row.get("total", 0)
+            mailing.delivery_done = row.get("done", 0)
+        self.result_list = mailings
 
 
 class DeliveryInline(JournalistHistoryInline):

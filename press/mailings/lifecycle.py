@@ -17,7 +17,7 @@ from press.core.typing import StaffMember
 from press.mailings.enums import DeliveryState, MailingState
 from press.mailings.errors import MailingError
 from press.mailings.models import Mailing
-from press.mailings.recipients import mailing_recipients
+from press.mailings.recipients import mailing_recipient_counts
 from press.mailings.rendering import mailing_check
 from press.mailings.selectors import mailing_locked
 from press.mailings.sending import sending_lease
@@ -43,7 +43,7 @@ def mailing_schedule(
     with transaction.atomic():
         locked = mailing_locked(mailing)
         mailing_schedule_check(mailing=locked)
-        if mailing_recipients(mailing=locked).total == 0:
+        if mailing_recipient_counts(mailing=locked).total == 0:
             raise MailingError("no_recipients", _("Nobody would receive this mailing."))
         now = timezone.now()
         locked.state = MailingState.SCHEDULED

@@ -103,6 +103,12 @@ class Mailing(models.Model):
     def __str__(self):
         return self.subject_in() or str(self.release or _("Mailing #%(pk)s") % {"pk": self.pk})
 
+    def save(self, *args, **kwargs):
+        # A release mailing belongs to its release's event: never one chosen apart.
+        if self.release_id is not None:
+            self.event_id = self.release.event_id
+        super().save(*args, **kwargs)
+
     def subject_in(self, language=None) -> str:
         """The subject typed for `language`, else the release's title in it."""
         if self.subject.get(language or ""):

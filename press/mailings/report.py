@@ -51,6 +51,24 @@ def mailing_progress(*, mailing) -> dict:
     }
 
 
+RATES = ("delivered", "opened", "clicked", "bounced")
+
+
+def mailing_rates(*, counts: dict) -> list[dict]:
+    """Delivered, opened, clicked and bounced as a share of those sent (the provider
+    accepted them), from mailing_totals' counts; None when nothing was sent."""
+    sent = counts["sent"]
+    return [
+        {
+            "name": name,
+            "label": str(TOTALS[name][0]),
+            "count": counts[name],
+            "percent": round(100 * counts[name] / sent, 1) if sent else None,
+        }
+        for name in RATES
+    ]
+
+
 def _row(label, counts: dict) -> dict:
     return {"label": str(label), "counts": counts, "values": [counts[name] for name in TOTALS]}
 

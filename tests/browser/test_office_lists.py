@@ -1,0 +1,114 @@
+"""The back office's long lists fit a laptop screen with the side navigation open, and
+the mailing page counts recipients live while lists and filters are chosen."""
+
+import pytest
+from django.utils import timezone
+
+from press import permissions
+from tests.factories import ContactListFactory, JournalistFactory, OutletFactory
+from tests.factories.accreditation import BadgeRequestFactory
+from tests.factories.mailings import bilingual_release
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+from tests.browser.conftest import screenshot  # noqa: E402
+
+
+def log_in(page, username, language):
+    page.goto("/admin/login/")
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": page.url.split("/admin/")[0] + "/"}]
+    )
+    page.fill("#id_username", username)
+    page.fill("#id_password", "correct horse battery staple")
+    page.get_by_role("button").last.click()
+    page.wait_for_url("**/admin/")
+
+
+def overflow(page) -> int:
+    """How far the results table reaches beyond its box (0 when it fits)."""
+    return page.evaluate(
+        """() => {
+        const table = document.querySelector('#result_list');
+        const box = table.closest('.results') || table.parentElement;
+        return Math.max(0, table.scrollWidth - box.clientWidth,
+                        document.documentElement.scrollWidth - window.innerWidth);
+    }"""
+    )
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_journalist_list_and_review_queue_fit_at_1366(page, staff_user, event, language):
+    user = staff_user(permissions.PRESS_OFFICER, username="lea")
+    user.groups.add(type(user.groups.first()).objects.get(name=permissions.ACCREDITATION_REVIEWER))
+    outlet = OutletFactory(name="Rundfunk Berlin-Brandenburg Nachrichtenredaktion")
+    for index in range(8):
+        JournalistFactory(
+            first_name="Maximiliane-Charlotte",
+            last_name=f"Oberhausen-Wittgenstein {index}",
+            email=f"maximiliane.oberhausen-wittgenstein{index}@rundfunk-berlin.example",
+            outlet=outlet,
+            country="DE",
+        )
+    JournalistFactory(last_name="Aaron", erased_at=timezone.now(), email="gone@x.example")
+    for index in range(6):
+        BadgeRequestFactory(
+            event=event,
+            first_name="Konstantinos-Alexandros",
+            last_name=f"Papadopoulos-Georgiou {index}",
+            outlet_name="Ellinikí Radiofonía Tileórasi Thessaloníki",
+        )
+    page.set_viewport_size({"width": 1366, "height": 900})
+    log_in(page, "lea", language)
+
+    page.goto("/admin/contacts/journalist/")
+    assert page.locator("#nav-sidebar").is_visible()
+    screenshot(page, f"office-journalists-{language}")
+    assert overflow(page) == 0
+    first = page.locator("#result_list tbody tr").first.inner_text()
+    assert "Aaron" not in first
+
+    page.goto("/admin/accreditation/badgerequest/")
+    assert page.locator("#nav-sidebar").is_visible()
+    screenshot(page, f"office-review-queue-{language}")
+    assert overflow(page) == 0
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_mailing_page_counts_recipients_live(page, staff_user, event, language):
+    staff_user(permissions.PRESS_OFFICER, username="julien")
+    release = bilingual_release(event=event)
+    french = ContactListFactory(name="Presse belge")
+    for _index in range(3):
+        JournalistFactory(language="fr").lists.add(french)
+    english = ContactListFactory(name="Foreign press")
+    JournalistFactory(language="en").lists.add(english)
+    JournalistFactory(language="en", suppressed_at=timezone.now()).lists.add(english)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    log_in(page, "julien", language)
+
+    page.goto(f"/admin/mailings/mailing/add/?release={release.pk}")
+    region = page.locator(".mailing-live-count-text")
+    page.get_by_label("Presse belge").check()
+    if language == "fr":
+        page.wait_for_function(
+            "() => document.querySelector('.mailing-live-count-text').textContent"
+            ".startsWith('3 destinataires')"
+        )
+    else:
+        page.wait_for_function(
+            "() => document.querySelector('.mailing-live-count-text').textContent"
+            ".startsWith('3 recipients')"
+        )
+    page.get_by_label("Foreign press").check()
+    expected = "4 destinataires" if language == "fr" else "4 recipients"
+    page.wait_for_function(
+        "text => document.querySelector('.mailing-live-count-text').textContent.startsWith(text)",
+        arg=expected,
+    )
+    assert ("1" in region.inner_text()) and (
+        "Unsubscribed" in region.inner_text() or "Désabonné" in region.inner_text()
+    )
+    assert page.locator(".mailing-live-count[aria-live=polite]").count() == 1
+    page.locator(".mailing-live-count").scroll_into_view_if_needed()
+    screenshot(page, f"office-mailing-live-count-{language}")
