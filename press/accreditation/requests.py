@@ -17,6 +17,7 @@ from press.accreditation.emails import RECEIVED
 from press.accreditation.errors import AccreditationError
 from press.accreditation.models import BadgeRequest, FieldVisit
 from press.accreditation.notifications import badge_request_notify
+from press.core.lookups import same_text
 from press.core.storage import private_storage
 from press.events.models import Event
 from press.mailings.models import Delivery
@@ -72,10 +73,10 @@ def outlet_match(*, name: str, country: str) -> Outlet | None:
     name = name.strip()
     if not name:
         return None
-    outlet = Outlet.objects.filter(name__iexact=name, country=country).first()
+    outlet = Outlet.objects.filter(same_text("name", name), country=country).first()
     if outlet:
         return outlet
-    candidates = list(Outlet.objects.filter(name__iexact=name)[:2])
+    candidates = list(Outlet.objects.filter(same_text("name", name))[:2])
     return candidates[0] if len(candidates) == 1 else None
 
 
@@ -143,7 +144,7 @@ def _submit_once(
     with transaction.atomic():
         existing = (
             BadgeRequest.objects.select_for_update()
-            .filter(event=event, email__iexact=email)
+            .filter(same_text("email", email), event=event)
             .first()
         )
         if existing and not existing.is_editable:
