@@ -27,6 +27,7 @@ from contacts.privacy import PERSONAL_DATA_SECTIONS
 from contacts.signals import journalist_erased
 from contacts.suppression import suppression_inherit
 from press.core.errors import PresseError
+from press.core.lookups import same_text
 from press.core.phones import phone_normalise
 from press.core.typing import StaffMember
 
@@ -67,10 +68,10 @@ def outlet_match(*, name: str, country: str = "") -> Outlet | None:
     name = name.strip()
     if not name:
         return None
-    outlet = Outlet.objects.filter(name__iexact=name, country=country).first()
+    outlet = Outlet.objects.filter(same_text("name", name), country=country).first()
     if outlet:
         return outlet
-    candidates = list(Outlet.objects.filter(name__iexact=name)[:2])
+    candidates = list(Outlet.objects.filter(same_text("name", name))[:2])
     return candidates[0] if len(candidates) == 1 else None
 
 

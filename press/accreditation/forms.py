@@ -1,7 +1,12 @@
 """The public badge request form, used to request and, from the status page, to correct."""
 
 from django import forms
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -35,8 +40,39 @@ FIELDSETS = [
 ]
 
 
+_COUNTRY_OPTIONS: dict[str, str] = {}
+
+
 def _country_choices():
     return [("", "—"), *countries]
+
+
+def country_options_html(language: str) -> str:
+    """The ``<option>`` list of every country, sorted and named in ``language``, built once
+    per language and process: the form has several country selects of about 250 options."""
+    if language not in _COUNTRY_OPTIONS:
+        _COUNTRY_OPTIONS[language] = "".join(
+            format_html('<option value="{}">{}</option>', code, name)
+            for code, name in _country_choices()
+        )
+    return _COUNTRY_OPTIONS[language]
+
+
+class CountrySelect(forms.Select):
+    """A country select whose options come from :func:`country_options_html`; only the
+    chosen option is marked per request. Attributes (id, required, aria-*) are as Django
+    gives them to any select."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        options = country_options_html(get_language() or settings.LANGUAGE_CODE)
+        for chosen in self.format_value(value):
+            if chosen:
+                option = format_html('<option value="{}">', chosen)
+                options = options.replace(option, option[:-1] + " selected>", 1)
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(final_attrs), mark_safe(options)
+        )
 
 
 class PhoneInput(forms.TextInput):
@@ -100,6 +136,7 @@ class BadgeRequestForm(forms.Form):
     nationality = forms.ChoiceField(
         label=_("Nationality"),
         choices=_country_choices,
+        widget=CountrySelect,
         error_messages=_required(_("Choose your nationality.")),
     )
     outlet_name = forms.CharField(
@@ -116,6 +153,7 @@ class BadgeRequestForm(forms.Form):
     outlet_country = forms.ChoiceField(
         label=_("Country of the outlet"),
         choices=_country_choices,
+        widget=CountrySelect,
         error_messages=_required(_("Choose the country of your outlet.")),
     )
     outlet_website = forms.URLField(
@@ -133,7 +171,10 @@ class BadgeRequestForm(forms.Form):
     )
     press_card_number = forms.CharField(label=_("Press card number"), max_length=60, required=False)
     press_card_country = forms.ChoiceField(
-        label=_("Press card issued in"), choices=_country_choices, required=False
+        label=_("Press card issued in"),
+        choices=_country_choices,
+        widget=CountrySelect,
+        required=False,
     )
     press_card = forms.FileField(
         label=_("Press card (scan or photo)"),

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 from press.accreditation.errors import AccreditationError
 from press.accreditation.models import BadgeRequest
+from press.core.lookups import same_text
 from press.events.models import Event
 
 IDENTITY_DOCUMENTS = ("press_card", "letter")
@@ -80,7 +81,9 @@ def badge_requests_erase(*, journalist: Journalist) -> int:
     the erasure commits, so an erasure that rolls back loses nothing."""
     badge_requests = list(BadgeRequest.objects.filter(journalist=journalist))
     badge_requests += list(
-        BadgeRequest.objects.filter(email__iexact=journalist.email).exclude(journalist=journalist)
+        BadgeRequest.objects.filter(same_text("email", journalist.email)).exclude(
+            journalist=journalist
+        )
     )
     files = [
         (file.storage, file.name)
@@ -97,7 +100,9 @@ def badge_requests_personal_data(journalist: Journalist) -> tuple[str, list[dict
     """The accreditation section of a subject access export."""
     data = []
     requests = (
-        BadgeRequest.objects.filter(Q(journalist=journalist) | Q(email__iexact=journalist.email))
+        BadgeRequest.objects.filter(
+            Q(journalist=journalist) | Q(same_text("email", journalist.email))
+        )
         .select_related("event")
         .prefetch_related("field_visits", "transitions")
     )

@@ -17,6 +17,7 @@ from press.accreditation.emails import RECEIVED
 from press.accreditation.errors import AccreditationError
 from press.accreditation.models import BadgeRequest, FieldVisit
 from press.accreditation.notifications import badge_request_notify
+from press.core.lookups import same_text
 from press.core.storage import private_storage
 from press.events.models import Event
 from press.mailings.models import Delivery
@@ -130,7 +131,7 @@ def _submit_once(
     with transaction.atomic():
         existing = (
             BadgeRequest.objects.select_for_update()
-            .filter(event=event, email__iexact=email)
+            .filter(same_text("email", email), event=event)
             .first()
         )
         if existing and not existing.is_editable:

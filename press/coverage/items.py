@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Journalist, Outlet
 from press.core.errors import PresseError
+from press.core.lookups import same_text
 from press.coverage.enums import CoverageKind, CoverageSource
 from press.coverage.models import CoverageInvitation, CoverageItem
 from press.events.models import Event
@@ -56,7 +57,7 @@ def outlet_guess(*, site_name: str = "", url: str = "") -> Outlet | None:
             if (urlsplit(outlet.website).hostname or "").removeprefix("www.") == host:
                 return Outlet.objects.get(pk=outlet.pk)
     if site_name.strip():
-        matches = list(Outlet.objects.filter(name__iexact=site_name.strip())[:2])
+        matches = list(Outlet.objects.filter(same_text("name", site_name.strip()))[:2])
         if len(matches) == 1:
             return matches[0]
     return None

@@ -11,6 +11,7 @@ from contacts.models import Journalist
 from press.accreditation.enums import BadgeRequestState
 from press.accreditation.models import BadgeRequest
 from press.checkin.selectors import checkin_attended_request_ids
+from press.core.lookups import same_text
 from press.coverage.models import CoverageItem
 from press.events.models import Event
 from press.mailings.enums import DeliveryState, MailingKind
@@ -72,7 +73,7 @@ def journalist_track_record(*, journalist: Journalist, before_event: Event) -> l
     requests = {
         request.event_id: request
         for request in BadgeRequest.objects.filter(
-            Q(journalist=journalist) | Q(email__iexact=journalist.email),
+            Q(journalist=journalist) | Q(same_text("email", journalist.email)),
             event__in=earlier,
         ).order_by("submitted_at")
     }

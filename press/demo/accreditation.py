@@ -18,6 +18,7 @@ from press.accreditation.models import (
     FieldVisit,
 )
 from press.accreditation.requests import PRIVACY_NOTICE_VERSION
+from press.core.lookups import same_text
 from press.demo.event import BRUSSELS
 from press.events.models import Event
 
@@ -130,7 +131,7 @@ def seed_accreditation(event: Event) -> dict:
     )
     created = 0
     for index, (journalist, spec) in enumerate(zip(journalists, REQUESTS, strict=False)):
-        if BadgeRequest.objects.filter(event=event, email__iexact=journalist.email).exists():
+        if BadgeRequest.objects.filter(same_text("email", journalist.email), event=event).exists():
             continue
         _request_create(event, journalist, spec, index, visits, reviewer)
         created += 1
