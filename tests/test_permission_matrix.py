@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone, translation
 
-from contacts.models import ContactImport, Suppression, email_digest
+from contacts.models import ContactImport, Subscription, Suppression, email_digest
 from press import permissions
 from press.accreditation.models import AccreditationSettings
 from press.badges.models import Badge
@@ -97,11 +97,14 @@ PAGES: dict[str, frozenset[str] | Token] = {
     "newsroom:media_kit": EVERYONE,
     "newsroom:attachment": EVERYONE,
     "newsroom:contact_card": EVERYONE,
+    "newsroom:subscribe": EVERYONE,
+    "newsroom:subscribe_sent": EVERYONE,
     "accreditation:request": EVERYONE,
     "accreditation:submitted": EVERYONE,
     "accreditation:privacy": EVERYONE,
     # Journalists' personal links.
     "newsroom:personal": Token("release_access"),
+    "newsroom:subscribe_confirm": Token("subscription"),
     "newsroom:personal_attachment": Token("release_access"),
     "newsroom:personal_media_kit": Token("release_access"),
     "accreditation:status": Token("status"),
@@ -160,6 +163,7 @@ PAGES: dict[str, frozenset[str] | Token] = {
     "admin:mailings_mailing_status": READERS,
     "admin:mailings_mailing_report": READERS,
     "admin:mailings_mailing_export": OFFICE,
+    "admin:mailings_mailing_count": OFFICE,  # the live recipient count of the form
     "admin:accreditation_badgerequest_decide": REVIEW,
     "admin:accreditation_badgerequest_reuse": REVIEW,
     "admin:accreditation_badgerequest_selection": REVIEW,
@@ -199,6 +203,8 @@ ADMIN_MODELS: dict[str, Model] = {
     "contacts.contactimport": Model(view=READERS, add=NOBODY, delete=OFFICE),
     # Erasure is final: nobody deletes a suppression.
     "contacts.suppression": Model(view=READERS, add=NOBODY, delete=NOBODY),
+    # The record of each consent: the journalists' own acts, read-only.
+    "contacts.subscription": Model(view=READERS, add=NOBODY, delete=NOBODY),
     "events.event": Model(view=REVIEW_READERS, add=OFFICE, delete=OFFICE),
     "releases.release": Model(view=READERS, add=OFFICE, delete=OFFICE),
     "releases.presscontact": Model(view=READERS, add=OFFICE, delete=OFFICE),
@@ -333,6 +339,12 @@ class World:
         self.suppression = Suppression.objects.create(
             email_hash=email_digest("gone@media.example"), reason="erased"
         )
+        self.subscription = Subscription.objects.create(
+            email="subscriber@media.example",
+            language="en",
+            consent_version="test",
+            token="subscription-token-" + "x" * 30,
+        )
         self.user = UserFactory(username="someone")
         self.group = Group.objects.get(name=permissions.VIEWER)
         (media_root / "probe.txt").parent.mkdir(parents=True, exist_ok=True)
@@ -343,6 +355,7 @@ class World:
             "unsubscribe": self.delivery.unsubscribe_token,
             "coverage": self.coverage_invitation.token,
             "invitation": self.invitation.token,
+            "subscription": self.subscription.token,
         }
 
     def admin_object(self, pattern: Pattern):
@@ -392,6 +405,7 @@ class World:
             "contacts.journalist": self.journalist,
             "contacts.contactimport": self.contact_import,
             "contacts.suppression": self.suppression,
+            "contacts.subscription": self.subscription,
             "events.event": self.event,
             "releases.release": self.office_release,
             "releases.presscontact": self.press_contact,

@@ -100,6 +100,9 @@ def file_size(value):
     from press.core.sizes import file_size as format_size
 
     return format_size(int(value or 0))
+
+
+@register.filter
 def phone(value):
     """A stored E.164 number as the press office dials it: national format for a number
     of its own country (settings.PRESS_OFFICE_COUNTRY), international otherwise."""
