@@ -170,16 +170,16 @@ def test_compile_translations_typesets_french_strings_in_the_mo_only(tmp_path):
     with override_settings(LOCALE_PATHS=[locale]):
         call_command("compile_translations", stdout=StringIO())
         with translation.override("fr"):
-            state = translation.gettext("State:")
+            subject = translation.gettext("Subject:")
             erase = translation.gettext("Erase %(name)s from the media file?")
         with translation.override("en"):
-            english = translation.gettext("State:")
+            english = translation.gettext("Subject:")
 
-    assert state == f"État{N}:"
+    assert subject == f"Objet{N}:"
     assert erase == f"Effacer %(name)s du fichier médias{N}?"
-    assert english == "State:"
+    assert english == "Subject:"
     assert po_path.read_text() == po_before
-    assert polib.pofile(str(po_path)).find("State:").msgstr == "État :"
+    assert polib.pofile(str(po_path)).find("Subject:").msgstr == "Objet :"
 
 
 def test_compile_translations_typesets_plural_forms(tmp_path):

@@ -7,7 +7,7 @@ from django.utils import translation
 
 from press.mailings.sending import mailing_send
 from tests.factories import ContactListFactory, JournalistFactory
-from tests.factories.mailings import MailingFactory
+from tests.factories.mailings import MailingFactory, bilingual_release
 from tests.processes import SmtpLog, smtp_server
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def test_a_mailing_reaches_a_real_smtp_server_intact(settings, event):
         ).lists.add(contact_list)
     mailing = MailingFactory(
         lists=[contact_list],
-        event=event,
+        release=bilingual_release(event=event),  # the mailing's event is its release's
         subject={"fr": "Réseau européen : sécurité"},
         sender_name="Service de presse — Bruxelles",
     )

@@ -323,7 +323,7 @@ class MailingAdmin(OfficeAdmin):
         if request.GET.get("part") == "text":
             return HttpResponse(rendered.text, content_type="text/plain; charset=utf-8")
         header = render_to_string(
-            "admin/mailings/mailing/preview_header.html",
+            "emails/_preview_header.html",
             {
                 "subject": rendered.subject,
                 "sender": sender_address(mailing),
