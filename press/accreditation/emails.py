@@ -20,6 +20,7 @@ from press.accreditation.enums import BadgeRequestState, EmailState
 from press.accreditation.models import AccreditationSettings, BadgeRequest, BadgeRequestEmail
 from press.badges.qr import badge_qr_inline
 from press.core.emails import InlineImage, send_email
+from press.core.tracking import tracked_email_record
 from press.core.translated import pick
 from press.events.models import Event
 
@@ -159,21 +160,16 @@ def badge_request_email_track(
         emails = BadgeRequestEmail.objects.select_for_update(of=("self",)).select_related(
             "badge_request__journalist"
         )
-        email = emails.filter(message_id=event.message_id).first() if event.message_id else None
-        email_id = _email_id(event.metadata)
-        if email is None and email_id is not None:
-            email = emails.filter(pk=email_id, message_id="").first()
-            if email is not None and event.message_id:
-                email.message_id = event.message_id[:200]
+        email = tracked_email_record(
+            rows=emails,
+            event=event,
+            row_id=_email_id(event.metadata),
+            state=state,
+            field=field,
+            rank=EmailState.rank,
+        )
         if email is None:
             return None
-        if getattr(email, field) is None:
-            setattr(email, field, at)
-        if EmailState.rank(state) > EmailState.rank(email.state):
-            email.state = state
-            if event.description or event.mta_response:
-                email.error = (event.description or event.mta_response or "")[:2000]
-        email.save()
         journalist = email.badge_request.journalist
         suppress = {
             EmailState.BOUNCED: SuppressionReason.BOUNCED,

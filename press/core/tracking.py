@@ -8,8 +8,11 @@ handler recognises is logged.
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from anymail.signals import AnymailTrackingEvent
+from django.db.models import QuerySet
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +40,41 @@ def connect() -> None:
     from anymail.signals import tracking
 
     tracking.connect(on_tracking, dispatch_uid="press.core.tracking")
+
+
+# What a provider says about an undelivered message: kept as the row's error.
+ERROR_STATES = {"bounced", "complained"}
+
+
+def tracked_email_record(
+    *,
+    rows: "QuerySet[Any]",
+    event: AnymailTrackingEvent,
+    row_id: int | None,
+    state: str,
+    field: str,
+    rank: Callable[[str], int],
+) -> Any | None:
+    """The emailed row an event is about, with the event recorded; None when none is.
+
+    Found by the provider's message id, else by `row_id`, the row id the email's metadata
+    carried, for an event that arrives before its message id was stored. The event's
+    time goes in `field` the first time; the row's state only moves forward (`rank`), so
+    a late or repeated event changes nothing; the provider's words are kept as the
+    error only for a bounce or a complaint (never a delivery's "250 OK"). Call inside a
+    transaction, with `rows` selected for update."""
+    row = rows.filter(message_id=event.message_id[:200]).first() if event.message_id else None
+    if row is None and row_id is not None:
+        row = rows.filter(pk=row_id, message_id="").first()
+        if row is not None and event.message_id:
+            row.message_id = event.message_id[:200]
+    if row is None:
+        return None
+    if getattr(row, field) is None:
+        setattr(row, field, event.timestamp or timezone.now())
+    if rank(state) > rank(row.state):
+        row.state = state
+        if state in ERROR_STATES and (event.description or event.mta_response):
+            row.error = (event.description or event.mta_response or "")[:2000]
+    row.save(update_fields=["message_id", field, "state", "error"])
+    return row

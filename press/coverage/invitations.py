@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from contacts.enums import SuppressionReason
 from contacts.journalists import journalist_suppress
 from press.core.emails import send_email
+from press.core.tracking import tracked_email_record
 from press.coverage.enums import CoverageSource, InvitationState
 from press.coverage.items import coverage_add, coverage_url_normalise, outlet_guess
 from press.coverage.metadata import MetadataError, page_metadata_read
@@ -111,23 +112,16 @@ def coverage_invitation_track(
         invitations = CoverageInvitation.objects.select_for_update(of=("self",)).select_related(
             "journalist"
         )
-        invitation = None
-        if event.message_id:
-            invitation = invitations.filter(message_id=event.message_id[:200]).first()
-        invitation_id = _invitation_id(event.metadata)
-        if invitation is None and invitation_id is not None:
-            invitation = invitations.filter(pk=invitation_id, message_id="").first()
-            if invitation is not None and event.message_id:
-                invitation.message_id = event.message_id[:200]
+        invitation = tracked_email_record(
+            rows=invitations,
+            event=event,
+            row_id=_invitation_id(event.metadata),
+            state=state,
+            field=field,
+            rank=InvitationState.rank,
+        )
         if invitation is None:
             return None
-        if getattr(invitation, field) is None:
-            setattr(invitation, field, at)
-        if InvitationState.rank(state) > InvitationState.rank(invitation.state):
-            invitation.state = state
-            if event.description or event.mta_response:
-                invitation.error = (event.description or event.mta_response or "")[:2000]
-        invitation.save(update_fields=["message_id", field, "state", "error"])
         reason = SUPPRESSING_STATES.get(state)
         if reason and (hard or state != InvitationState.BOUNCED):
             journalist_suppress(journalist=invitation.journalist, reason=reason, at=at)
