@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from django_countries import countries
 
 from contacts.models import Journalist, Outlet
 from press.accreditation import forms as accreditation_forms
@@ -135,3 +136,32 @@ def test_postgresql_uses_the_lower_indexes(db):
     assert "badge_request_one_per_email_per_event" in email_plan
     assert "outlet_unique_name_country" in outlet_plan
     assert "journalist_unique_email_ci" in journalist_plan
+
+
+def test_forms_neither_list_nor_translate_countries_per_request(client, monkeypatch):
+    """Rendering and validating the three country fields reuse what was built once:
+    after the first page in each language, no request iterates the country list."""
+    event = EventFactory()
+    client.get("/fr/accreditation/")
+    client.get("/en/accreditation/")
+    client.post("/fr/accreditation/", _post_data(event, first_name=""))
+    client.post("/fr/accreditation/", _post_data(event, email="first@x.example"))
+    iterations = []
+    real_iter = type(countries).__iter__
+
+    def counting(self):
+        iterations.append(1)
+        return real_iter(self)
+
+    monkeypatch.setattr(type(countries), "__iter__", counting)
+    for language in ("fr", "en"):
+        assert client.get(f"/{language}/accreditation/").status_code == 200
+    response = client.post("/fr/accreditation/", _post_data(event, nationality="FR"))
+    refused = client.post(
+        "/fr/accreditation/", _post_data(event, email="b@x.example", nationality="XX")
+    )
+
+    assert response.status_code == 302
+    assert refused.status_code == 200
+    assert "nationality" in refused.context["form"].errors
+    assert iterations == []

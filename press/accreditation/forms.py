@@ -63,6 +63,11 @@ class CountrySelect(forms.Select):
     chosen option is marked per request. Attributes (id, required, aria-*) are as Django
     gives them to any select."""
 
+    def use_required_attribute(self, initial) -> bool:
+        # The cached options start with an empty one, so "required" applies; Django's
+        # Select would look for it in its own (empty) choices.
+        return not self.is_hidden
+
     def render(self, name, value, attrs=None, renderer=None):
         options = country_options_html(get_language() or settings.LANGUAGE_CODE)
         for chosen in self.format_value(value):
@@ -73,6 +78,32 @@ class CountrySelect(forms.Select):
         return format_html(
             '<select name="{}"{}>{}</select>', name, flatatt(final_attrs), mark_safe(options)
         )
+
+
+_COUNTRY_CODES: frozenset[str] = frozenset()
+
+
+def country_codes() -> frozenset[str]:
+    """The codes a country select accepts, read once per process (codes do not depend
+    on the language)."""
+    global _COUNTRY_CODES
+    if not _COUNTRY_CODES:
+        _COUNTRY_CODES = frozenset(code for code, _name in countries)
+    return _COUNTRY_CODES
+
+
+class CountryChoiceField(forms.ChoiceField):
+    """A country chosen by its code. The list is neither built nor translated per form:
+    the select renders the cached options (:class:`CountrySelect`) and a value is checked
+    against :func:`country_codes`."""
+
+    widget = CountrySelect
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=(), **kwargs)
+
+    def valid_value(self, value) -> bool:
+        return str(value) in country_codes()
 
 
 class PhoneInput(forms.TextInput):
@@ -133,10 +164,8 @@ class BadgeRequestForm(forms.Form):
         error_messages=_required(_("Enter a phone number where the press office can reach you.")),
         widget=PhoneInput(attrs={"autocomplete": "tel"}),
     )
-    nationality = forms.ChoiceField(
+    nationality = CountryChoiceField(
         label=_("Nationality"),
-        choices=_country_choices,
-        widget=CountrySelect,
         error_messages=_required(_("Choose your nationality.")),
     )
     outlet_name = forms.CharField(
@@ -150,10 +179,8 @@ class BadgeRequestForm(forms.Form):
         choices=OutletKind.choices,
         error_messages=_required(_("Choose the kind of outlet.")),
     )
-    outlet_country = forms.ChoiceField(
+    outlet_country = CountryChoiceField(
         label=_("Country of the outlet"),
-        choices=_country_choices,
-        widget=CountrySelect,
         error_messages=_required(_("Choose the country of your outlet.")),
     )
     outlet_website = forms.URLField(
@@ -170,10 +197,8 @@ class BadgeRequestForm(forms.Form):
         error_messages=_required(_("Choose your role.")),
     )
     press_card_number = forms.CharField(label=_("Press card number"), max_length=60, required=False)
-    press_card_country = forms.ChoiceField(
+    press_card_country = CountryChoiceField(
         label=_("Press card issued in"),
-        choices=_country_choices,
-        widget=CountrySelect,
         required=False,
     )
     press_card = forms.FileField(
