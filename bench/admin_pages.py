@@ -8,8 +8,10 @@ the current event (each tied to a journalist of the file), invitation deliveries
 check-ins of half the approved requests (today) and coverage items, first 100 of each,
 then the rest. At each size it requests, as a logged-in superuser through the test
 client, the list and the change page (of its first object) of every model the admin
-registers, the office's dashboard and its downloads, and the coverage pages (asking
-for coverage, the PDF report, the xlsx export), once to warm up and once measured.
+registers, the office's dashboard and its downloads, the coverage pages (asking
+for coverage, the PDF report, the xlsx export), and a draft mailing to a list of up to
+LISTED journalists (its change page, its send page and the live recipient count the
+change page asks for while recipients are chosen), once to warm up and once measured.
 With DATABASE_URL set it runs on that PostgreSQL database, whose name must contain
 "bench" (its tables are emptied first); otherwise on a throw-away SQLite database.
 Prints one line per page, then one JSON object on its last line:
@@ -23,12 +25,14 @@ import os
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SMALL = 100
 OUTLETS = 2000
+LISTED = 10000  # members of the draft mailing's list at full volume
 CHUNK = 5000
 
 
@@ -67,7 +71,7 @@ def load(*, journalists: int, requests: int, deliveries: int, coverage: int, don
     """Bring the tables up to these counts (rows already there are kept)."""
     from django.utils import timezone
 
-    from contacts.models import Journalist, Outlet
+    from contacts.models import ContactList, Journalist, Outlet
     from press.accreditation.models import BadgeRequest
     from press.checkin.models import CheckIn
     from press.coverage.models import CoverageItem
@@ -101,8 +105,15 @@ def load(*, journalists: int, requests: int, deliveries: int, coverage: int, don
             for n in range(OUTLETS)
         )
         Mailing.objects.create(kind=MailingKind.INVITATION, event=event)
+        draft = Mailing.objects.create(
+            kind=MailingKind.INVITATION,
+            event=event,
+            subject={"fr": "Relance", "en": "Reminder"},
+            message={"fr": "Accréditations ouvertes.", "en": "Accreditation is open."},
+        )
+        draft.lists.add(ContactList.objects.create(name="Bench list"))
     outlets = list(Outlet.objects.values_list("pk", flat=True))
-    mailing = Mailing.objects.get(kind=MailingKind.INVITATION, event=event)
+    mailing = Mailing.objects.filter(kind=MailingKind.INVITATION, event=event).earliest("pk")
 
     for start in range(done.get("journalists", 0), journalists, CHUNK):
         Journalist.objects.bulk_create(
@@ -117,6 +128,14 @@ def load(*, journalists: int, requests: int, deliveries: int, coverage: int, don
             )
             for n in range(start, min(start + CHUNK, journalists))
         )
+    listed = min(journalists, LISTED)
+    members = Journalist.lists.through
+    contact_list = ContactList.objects.get(name="Bench list")
+    listed_pks = Journalist.objects.order_by("pk").values_list("pk", flat=True)
+    members.objects.bulk_create(
+        members(contactlist_id=contact_list.pk, journalist_id=pk)
+        for pk in listed_pks[done.get("listed", 0) : listed]
+    )
     photo = _pdf()
     photo_name = None
     journalist_pks = list(Journalist.objects.order_by("pk").values_list("pk", flat=True)[:requests])
@@ -190,13 +209,18 @@ def load(*, journalists: int, requests: int, deliveries: int, coverage: int, don
             for n in range(start, min(start + CHUNK, coverage))
         )
     done.update(
-        journalists=journalists, requests=requests, deliveries=deliveries, coverage=coverage
+        journalists=journalists,
+        requests=requests,
+        deliveries=deliveries,
+        coverage=coverage,
+        listed=listed,
     )
 
 
 def pages():
-    """(name, url) of every registered model's list and of the change page of its first
-    object, and the invitations page of the review queue."""
+    """(name, url, form data or None) of every registered model's list and of the change
+    page of its first object, the invitations page of the review queue, the dashboard
+    and coverage pages, and the draft mailing's pages; with form data, a POST."""
     from django.contrib import admin
     from django.urls import NoReverseMatch, reverse
 
@@ -226,7 +250,20 @@ def pages():
     found.append(("dashboard funnels xlsx", reverse("dashboard:funnels") + query))
     for page in ("ask", "report", "export"):
         found.append((f"coverage {page}", reverse(f"admin:coverage_coverageitem_{page}") + query))
-    return found
+    from press.mailings.models import Mailing
+
+    draft = Mailing.objects.filter(state="draft", lists__name="Bench list").first()
+    if draft is not None:
+        found.append(
+            ("mailing draft change", reverse("admin:mailings_mailing_change", args=[draft.pk]))
+        )
+        found.append(
+            ("mailing draft send", reverse("admin:mailings_mailing_send", args=[draft.pk]))
+        )
+        count = reverse("admin:mailings_mailing_count", args=[draft.pk])
+        choice = {"kind": draft.kind, "event": draft.event_id, "lists": draft.lists.get().pk}
+        found.append(("mailing draft recipient count", count, choice))
+    return [entry if len(entry) == 3 else (*entry, None) for entry in found]
 
 
 def measure(client) -> dict:
@@ -234,11 +271,12 @@ def measure(client) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     figures = {}
-    for name, url in pages():
-        client.get(url)
+    for name, url, data in pages():
+        fetch = partial(client.get, url) if data is None else partial(client.post, url, data)
+        fetch()
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
-            response = client.get(url)
+            response = fetch()
             if response.streaming:  # a download: its time includes writing it out
                 b"".join(response.streaming_content)
             elapsed = (time.perf_counter() - started) * 1000

@@ -74,3 +74,44 @@ def test_invitations_page_comes_a_page_at_a_time(client, staff_user, event):
         1,
     ]
     assert "Page 1 sur 2" in first.content.decode()
+
+
+def test_queue_reads_each_event_once_and_counts_requests_once(client, staff_user, event):
+    client.force_login(staff_user("Accreditation reviewer"))
+    BadgeRequestFactory.create_batch(3, event=event)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(CHANGELIST)
+
+    sql = [q["sql"] for q in queries]
+    page = [s for s in sql if s.startswith('SELECT "accreditation_badgerequest"."id"')]
+    assert page and all('JOIN "events_event"' not in s for s in page)
+    counts = [s for s in sql if "COUNT(*)" in s and '"accreditation_badgerequest"' in s]
+    assert len(counts) == 1
+    rows = response.context["cl"].result_list
+    with CaptureQueriesContext(connection) as later:
+        assert {row.event.per_outlet_limit for row in rows} == {event.per_outlet_limit}
+    assert len(later) == 0
+
+
+def test_invitations_page_counts_its_deliveries_once(client, staff_user, event):
+    client.force_login(staff_user("Accreditation reviewer"))
+    mailing = Mailing.objects.create(kind=MailingKind.INVITATION, event=event)
+    journalists = JournalistFactory.create_batch(3)
+    Delivery.objects.bulk_create(
+        Delivery(
+            mailing=mailing,
+            journalist=journalist,
+            email=journalist.email,
+            language="fr",
+            sent_at=timezone.now(),
+        )
+        for journalist in journalists
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"{CHANGELIST}invitations/")
+
+    reading = [q["sql"] for q in queries if '"mailings_delivery"' in q["sql"]]
+    assert len(reading) == 2  # the totals by state, then the page
+    assert response.context["page_obj"].paginator.count == 3

@@ -245,6 +245,8 @@ class BadgeRequest(models.Model):
                 Lower("outlet_name"),
                 name="badge_request_outlet_name",
             ),
+            # The review queue: an event's requests, last submitted first, a page at a time.
+            models.Index(fields=["event", "submitted_at", "id"], name="badge_request_queue"),
         ]
 
     def __str__(self):

@@ -183,6 +183,8 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["mailing", "state"], name="delivery_mailing_state"),
             models.Index(fields=["message_id"], name="delivery_message_id"),
+            # The accreditation invitations are listed by address, a page at a time.
+            models.Index(fields=["email", "id"], name="delivery_by_address"),
         ]
 
     def __str__(self):

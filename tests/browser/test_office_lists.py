@@ -11,7 +11,7 @@ from tests.factories.mailings import bilingual_release
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
-from tests.browser.conftest import screenshot  # noqa: E402
+from tests.browser.conftest import SCREENSHOTS, screenshot  # noqa: E402
 
 
 def log_in(page, username, language):
@@ -112,3 +112,47 @@ def test_mailing_page_counts_recipients_live(page, staff_user, event, language):
     assert page.locator(".mailing-live-count[aria-live=polite]").count() == 1
     page.locator(".mailing-live-count").scroll_into_view_if_needed()
     screenshot(page, f"office-mailing-live-count-{language}")
+
+
+WHERE_IS_THE_COUNT = """() => {
+    const region = document.querySelector('.mailing-live-count').getBoundingClientRect();
+    const fields = document.querySelector('#id_lists').closest('fieldset').getBoundingClientRect();
+    return {top: region.top, bottom: region.bottom, height: window.innerHeight,
+            fieldsBottom: fields.bottom,
+            position: getComputedStyle(document.querySelector('.mailing-live-count')).position};
+}"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("width", [390, 1366])
+def test_recipient_count_stays_beside_the_recipient_fields(
+    page, staff_user, event, language, width
+):
+    staff_user(permissions.PRESS_OFFICER, username="julien")
+    release = bilingual_release(event=event)
+    lists = [ContactListFactory(name=f"Presse régionale {index}") for index in range(8)]
+    for contact_list in lists[:2]:
+        JournalistFactory(language="fr").lists.add(contact_list)
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in(page, "julien", language)
+
+    page.goto(f"/admin/mailings/mailing/add/?release={release.pk}")
+    page.get_by_label("Presse régionale 0").check()
+    page.wait_for_function(
+        "() => /^1 /.test(document.querySelector('.mailing-live-count-text').textContent)"
+    )
+    where = page.evaluate(WHERE_IS_THE_COUNT)
+
+    if width == 1366:
+        # Choosing a list near the top of the recipient fields: the count is in sight.
+        assert where["position"] == "sticky"
+        assert 0 <= where["top"] and where["bottom"] <= where["height"]
+    else:
+        # On a phone it follows the recipient fields, in the flow of the page.
+        assert where["position"] == "static"
+        assert where["top"] >= where["fieldsBottom"] - 1
+        return
+    # What the officer sees in the window, then the whole page at both widths.
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"office-mailing-count-{language}-window.png"))
+    screenshot(page, f"office-mailing-count-{language}")
