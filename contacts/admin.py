@@ -50,6 +50,7 @@ from contacts.models import (
 from contacts.suppression import suppression_inherit
 from press.core.admin import OfficeAdmin
 from press.core.db import distinct_values
+from press.core.phones import phone_editable
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # Search words this long match anywhere in a name; shorter ones match its start.
@@ -222,9 +223,19 @@ class JournalistHistoryInline(admin.TabularInline):
         return False
 
 
+class JournalistForm(forms.ModelForm):
+    """The phone, stored in E.164, is edited grouped as people write it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "phone" in self.fields:
+            self.initial["phone"] = phone_editable(self.instance.phone)
+
+
 @admin.register(Journalist)
 class JournalistAdmin(OfficeAdmin):
     add_title = gettext_lazy("New journalist")
+    form = JournalistForm
     # Name and address share a cell, so do outlet and country, and the language is its
     # code: the list fits a laptop screen with the side navigation open.
     list_display = ["journalist_column", "outlet_column", "language_code", "mailing_status"]

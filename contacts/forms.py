@@ -99,6 +99,16 @@ class SubscriptionForm(ChoicesForm):
         "topics",
         "consent",
     ]
+    # The error summary names a field; the consent's label is a whole sentence.
+    summary_labels = {"consent": _("Consent")}
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(field id, short name, message) of each field error, in the form's order."""
+        return [
+            (field.id_for_label, str(self.summary_labels.get(field.name, field.label)), str(error))
+            for field in self
+            for error in field.errors
+        ]
 
     def clean_homepage(self):
         if self.cleaned_data.get("homepage"):

@@ -748,3 +748,29 @@ def test_distinct_values_walks_the_index_and_skips_empty_values():
         JournalistFactory(country=country)
 
     assert distinct_values(Journalist, "country") == ["BE", "DE", "FR"]
+
+
+def test_change_page_edits_the_phone_grouped_and_stores_it_in_e164(officer_client):
+    journalist = JournalistFactory(phone="+32470123456", country="FR", language="en")
+    url = f"/admin/contacts/journalist/{journalist.pk}/change/"
+
+    html = officer_client.get(url).content.decode()
+    assert 'value="+32 470 12 34 56"' in html
+
+    response = officer_client.post(
+        url,
+        {
+            "first_name": journalist.first_name,
+            "last_name": journalist.last_name,
+            "email": journalist.email,
+            "phone": "+32 470 12 34 56",
+            "language": "en",
+            "outlet": journalist.outlet_id,
+            "country": "FR",
+            **empty_inlines(officer_client),
+        },
+    )
+
+    assert response.status_code == 302
+    journalist.refresh_from_db()
+    assert journalist.phone == "+32470123456"

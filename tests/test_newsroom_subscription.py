@@ -131,6 +131,16 @@ def test_bad_input_is_refused_with_a_message_and_changes_nothing(
     assert mail.outbox == []
 
 
+def test_the_error_summary_names_the_consent_in_a_word(client, event):
+    response = subscribe(client, site="fr", consent=None)
+
+    body = response.content.decode()
+    summary = body.split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert "Consentement\u202f: Cochez la case" in summary
+    assert "conserve mon nom" not in summary  # the label's sentence, shown by the box only
+    assert body.count("Cochez la case pour donner votre accord") == 2
+
+
 def test_bad_input_message_is_in_french_on_the_french_form(client, event):
     response = subscribe(client, site="fr", consent=None)
 

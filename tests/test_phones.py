@@ -17,7 +17,7 @@ from contacts.imports.applying import contacts_import
 from contacts.models import Journalist
 from press import permissions
 from press.accreditation.models import BadgeRequest
-from press.core.phones import phone_display, phone_e164
+from press.core.phones import phone_display, phone_e164, phone_editable
 from tests.factories import EventFactory, JournalistFactory
 from tests.factories.accreditation import BadgeRequestFactory
 from tests.factories.checkin import approved_request, event_today
@@ -209,3 +209,10 @@ def test_data_migration_normalises_stored_phones_and_keeps_unparseable_ones(app,
 
     phones = dict(model.objects.values_list("pk", "phone"))
     assert phones == {national.pk: "+33612345678", garbage.pk: "ask the desk"}
+
+
+def test_an_edit_box_shows_the_number_international_and_grouped():
+    assert phone_editable("+32470123456") == "+32 470 12 34 56"
+    assert phone_editable("+33612345678") == "+33 6 12 34 56 78"
+    assert phone_editable("ask the desk") == "ask the desk"
+    assert phone_editable("") == ""

@@ -82,3 +82,18 @@ def phone_display(value: str, *, country: str = "") -> str:
     if phonenumbers.region_code_for_number(number) == reader:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_editable(value: str) -> str:
+    """A stored number as it is shown in an edit box: international and grouped
+    (+32 470 12 34 56), so that it reads well and means the same whatever country the
+    record is saved with; anything that does not parse, as it is."""
+    if not value or not value.startswith("+"):
+        return value or ""
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return value
+    if not phonenumbers.is_valid_number(number):
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
