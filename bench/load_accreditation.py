@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from checkin import bench_database, drop_database  # noqa: E402
+from common import wait_for_health  # noqa: E402
 
 PYTHON = sys.executable
 PORTS = range(8100, 8400)
@@ -251,21 +252,6 @@ class Journalist(threading.Thread):
         self.connection.close()
 
 
-def wait_until_up(port: int, server: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("gunicorn stopped before answering")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("gunicorn did not answer /healthz in time")
-
-
 def verify(emails: list[str], drain_seconds: float) -> dict:
     """Every accepted submission: its row, its photo on disk, its confirmation sent."""
     from django.db import connections
@@ -458,7 +444,7 @@ def main() -> None:
                     start_new_session=True,
                 )
             )
-            wait_until_up(args.port, processes[0])
+            wait_for_health(args.port, seconds=60, server=processes[0])
             photo = photo_jpeg()
             budget = [args.max_submissions]
             common = {"port": args.port, "budget": budget, "day": day, "photo": photo,

@@ -13,7 +13,6 @@ peak_rss_mb.
 import argparse
 import itertools
 import json
-import os
 import resource
 import sys
 import tempfile
@@ -23,33 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-class NoMigrations(dict):
-    def __contains__(self, item):
-        return True
-
-    def __getitem__(self, item):
-        return None
+from bench.common import throwaway_django  # noqa: E402
 
 
 def setup(data_dir: str) -> None:
-    os.environ["DATA_DIR"] = data_dir
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "press.settings")
-    os.environ["LOG_LEVEL"] = "WARNING"
-    from django.conf import settings
-
-    settings.MIGRATION_MODULES = NoMigrations()
-    settings.MAILERS = {"default": {"BACKEND": "bench.mailing.CountingTestBackend"}}
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", run_syncdb=True, verbosity=0)
-    # Without migrations the database cache's table (made by a migration) is missing.
-    call_command("createcachetable", verbosity=0)
+    throwaway_django(data_dir, mailer="bench.mailing.CountingTestBackend")
 
 
 def _test_backend():

@@ -29,6 +29,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.common import wait_for_health  # noqa: E402
+
 PYTHON = sys.executable
 PORTS = range(8100, 8200)
 
@@ -54,18 +57,6 @@ def release_path(env: dict) -> str:
     if not path:
         sys.exit("No public release in the database: seed_demo made none.")
     return path
-
-
-def wait_until_up(port: int, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer /healthz in time")
 
 
 def hammer(port: int, path: str, *, seconds: float, concurrency: int, max_requests: int) -> dict:
@@ -176,7 +167,7 @@ def main() -> None:
             start_new_session=True,
         )
         try:
-            wait_until_up(args.port, time.monotonic() + 30)
+            wait_for_health(args.port, seconds=30)
             kinds = {
                 "healthz": "/healthz",
                 "index": "/fr/",

@@ -20,7 +20,6 @@ over_limit and skipped. Exits 1 when a score is over the limit.
 import argparse
 import datetime as dt
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -31,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import throwaway_django  # noqa: E402
+
 SPAMASSASSIN = shutil.which("spamassassin")
 STATUS = re.compile(
     r"^X-Spam-Status: .*?score=(-?[\d.]+).*?tests=(.*?)(?:autolearn=|version=)", re.S | re.M
@@ -38,34 +39,17 @@ STATUS = re.compile(
 SKIPPED: dict[str, str] = {}
 
 
-class NoMigrations(dict):
-    def __contains__(self, item):
-        return True
-
-    def __getitem__(self, item):
-        return None
-
-
 def setup(data_dir: str) -> None:
-    os.environ["DATA_DIR"] = data_dir
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "press.settings")
-    os.environ["LOG_LEVEL"] = "WARNING"
-    from django.conf import settings
-
-    settings.MIGRATION_MODULES = NoMigrations()
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    # Links as in production (https, no port): the development address on port 8000
-    # would score WEIRD_PORT, which no journalist's copy carries.
-    settings.SITE_URL = "https://presse.example.org"
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    import django
-
-    django.setup()
+    throwaway_django(
+        data_dir,
+        mailer="django.core.mail.backends.locmem.EmailBackend",
+        # Links as in production (https, no port): the development address on port 8000
+        # would score WEIRD_PORT, which no journalist's copy carries.
+        SITE_URL="https://presse.example.org",
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    )
     from django.core.management import call_command
 
-    call_command("migrate", run_syncdb=True, verbosity=0)
     call_command("seed_demo", verbosity=0)
 
 

@@ -43,10 +43,10 @@ def test_queue_flag_filter_still_counts_every_row(client, staff_user, event):
     assert [r.pk for r in response.context["cl"].result_list] == [held.pk]
 
 
-def test_invitations_page_comes_a_page_at_a_time(client, staff_user, event):
-    client.force_login(staff_user("Accreditation reviewer"))
+def invite(event, count: int) -> list:
+    """`count` journalists, each sent an invitation to `event`; the first one opened it."""
     mailing = Mailing.objects.create(kind=MailingKind.INVITATION, event=event)
-    journalists = JournalistFactory.create_batch(INVITATIONS_PER_PAGE + 1)
+    journalists = JournalistFactory.create_batch(count)
     Delivery.objects.bulk_create(
         Delivery(
             mailing=mailing,
@@ -58,6 +58,12 @@ def test_invitations_page_comes_a_page_at_a_time(client, staff_user, event):
         )
         for index, journalist in enumerate(journalists)
     )
+    return journalists
+
+
+def test_invitations_page_comes_a_page_at_a_time(client, staff_user, event):
+    client.force_login(staff_user("Accreditation reviewer"))
+    journalists = invite(event, INVITATIONS_PER_PAGE + 1)
     BadgeRequestFactory(event=event, email=journalists[1].email.upper())
 
     first = client.get(f"{CHANGELIST}invitations/")
@@ -96,18 +102,7 @@ def test_queue_reads_each_event_once_and_counts_requests_once(client, staff_user
 
 def test_invitations_page_counts_its_deliveries_once(client, staff_user, event):
     client.force_login(staff_user("Accreditation reviewer"))
-    mailing = Mailing.objects.create(kind=MailingKind.INVITATION, event=event)
-    journalists = JournalistFactory.create_batch(3)
-    Delivery.objects.bulk_create(
-        Delivery(
-            mailing=mailing,
-            journalist=journalist,
-            email=journalist.email,
-            language="fr",
-            sent_at=timezone.now(),
-        )
-        for journalist in journalists
-    )
+    invite(event, 3)
 
     with CaptureQueriesContext(connection) as queries:
         response = client.get(f"{CHANGELIST}invitations/")
