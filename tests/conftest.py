@@ -55,3 +55,11 @@ def officer(staff_user):
 def officer_client(client, officer):
     client.force_login(officer)
     return client
+
+
+@pytest.fixture
+def postmark_secret(settings):
+    """The basic-auth secret of Postmark's tracking webhook (tests/postmark.py)."""
+    from tests.postmark import SECRET
+
+    settings.ANYMAIL = {"WEBHOOK_SECRET": SECRET}

@@ -1,9 +1,6 @@
 """Accreditation emails are kept like a mailing's deliveries: sent once, their provider
 message id recorded, their bounces and complaints matched to the journalist."""
 
-import base64
-import json
-
 import pytest
 from django.core import mail
 
@@ -14,42 +11,15 @@ from press.accreditation.models import BadgeRequestEmail
 from press.accreditation.tasks import badge_request_email
 from tests.factories import JournalistFactory
 from tests.factories.accreditation import BadgeRequestFactory
+from tests.postmark import bounced, post_event
 
-pytestmark = pytest.mark.django_db
-
-URL = "/anymail/postmark/tracking/"
-
-
-@pytest.fixture(autouse=True)
-def _webhook_secret(settings):
-    settings.ANYMAIL = {"WEBHOOK_SECRET": "postmark:s3cret-hook"}
-
-
-def post_event(client, payload):
-    credentials = base64.b64encode(b"postmark:s3cret-hook").decode()
-    return client.post(
-        URL,
-        data=json.dumps(payload),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Basic {credentials}",
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("postmark_secret")]
 
 
 def hard_bounce(message_id, metadata=None):
-    return {
-        "RecordType": "Bounce",
-        "ID": 42,
-        "Type": "HardBounce",
-        "TypeCode": 1,
-        "Name": "Hard bounce",
-        "MessageID": message_id,
-        "Metadata": metadata or {},
-        "Description": "The server was unable to deliver your message (unknown user).",
-        "Details": "smtp;550 5.1.1 unknown user",
-        "Email": "gone@media.example",
-        "BouncedAt": "2027-03-01T10:00:00Z",
-        "Inactive": True,
-    }
+    return bounced(
+        message_id, metadata=metadata, email="gone@media.example", at="2027-03-01T10:00:00Z"
+    )
 
 
 @pytest.fixture

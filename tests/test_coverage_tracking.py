@@ -2,9 +2,6 @@
 provider's events (delivered, opened, bounced, marked as spam) reach their invitation
 through the shared event routing, and a hard bounce stops all mail to the address."""
 
-import base64
-import json
-
 import pytest
 from django.core import mail
 
@@ -18,82 +15,9 @@ from tests.factories import JournalistFactory
 from tests.factories.accreditation import BadgeRequestFactory
 from tests.factories.coverage import CoverageInvitationFactory
 from tests.factories.mailings import DeliveryFactory
+from tests.postmark import bounced, complaint, delivered, opened, post_event
 
-pytestmark = pytest.mark.django_db
-
-URL = "/anymail/postmark/tracking/"
-
-
-@pytest.fixture(autouse=True)
-def _webhook_secret(settings):
-    settings.ANYMAIL = {"WEBHOOK_SECRET": "postmark:s3cret-hook"}
-
-
-def post_event(client, payload):
-    credentials = base64.b64encode(b"postmark:s3cret-hook").decode()
-    return client.post(
-        URL,
-        data=json.dumps(payload),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Basic {credentials}",
-    )
-
-
-def delivered(message_id, metadata=None):
-    return {
-        "RecordType": "Delivery",
-        "MessageID": message_id,
-        "Recipient": "reporter@media.example",
-        "DeliveredAt": "2024-03-25T09:00:00Z",
-        "Details": "smtp;250 2.0.0 OK",
-        "Metadata": metadata or {},
-        "ServerID": 23,
-        "MessageStream": "outbound",
-    }
-
-
-def opened(message_id):
-    return {
-        "RecordType": "Open",
-        "MessageStream": "outbound",
-        "FirstOpen": True,
-        "MessageID": message_id,
-        "Metadata": {},
-        "ReceivedAt": "2024-03-25T10:30:00Z",
-        "Recipient": "reporter@media.example",
-    }
-
-
-def bounced(message_id, kind="HardBounce", metadata=None):
-    return {
-        "RecordType": "Bounce",
-        "ID": 42,
-        "Type": kind,
-        "TypeCode": 1 if kind == "HardBounce" else 4096,
-        "Name": "Hard bounce" if kind == "HardBounce" else "Soft bounce",
-        "MessageID": message_id,
-        "Metadata": metadata or {},
-        "Description": "The server was unable to deliver your message (unknown user).",
-        "Details": "smtp;550 5.1.1 unknown user",
-        "Email": "reporter@media.example",
-        "BouncedAt": "2024-03-25T09:05:00Z",
-        "Inactive": True,
-    }
-
-
-def complaint(message_id):
-    return {
-        "RecordType": "SpamComplaint",
-        "ID": 43,
-        "Type": "SpamComplaint",
-        "TypeCode": 512,
-        "MessageID": message_id,
-        "Metadata": {},
-        "Description": "",
-        "Email": "reporter@media.example",
-        "BouncedAt": "2024-03-25T11:00:00Z",
-        "Inactive": True,
-    }
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("postmark_secret")]
 
 
 @pytest.fixture
