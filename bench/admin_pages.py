@@ -250,9 +250,10 @@ def pages():
     found.append(("dashboard funnels xlsx", reverse("dashboard:funnels") + query))
     for page in ("ask", "report", "export"):
         found.append((f"coverage {page}", reverse(f"admin:coverage_coverageitem_{page}") + query))
+    from press.mailings.enums import MailingState
     from press.mailings.models import Mailing
 
-    draft = Mailing.objects.filter(state="draft", lists__name="Bench list").first()
+    draft = Mailing.objects.filter(state=MailingState.DRAFT, lists__name="Bench list").first()
     if draft is not None:
         found.append(
             ("mailing draft change", reverse("admin:mailings_mailing_change", args=[draft.pk]))

@@ -49,11 +49,14 @@ def wait_for_health(port: int, *, seconds: float, server: subprocess.Popen | Non
     while time.monotonic() < deadline:
         if server is not None and server.poll() is not None:
             raise SystemExit("gunicorn stopped before answering")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             connection.request("GET", "/healthz")
             if connection.getresponse().status == 200:
                 return
         except OSError:
-            time.sleep(0.25)
+            pass
+        finally:
+            connection.close()
+        time.sleep(0.25)
     raise SystemExit("gunicorn did not answer /healthz in time")

@@ -167,7 +167,7 @@ def main() -> None:
             start_new_session=True,
         )
         try:
-            wait_for_health(args.port, seconds=30)
+            wait_for_health(args.port, seconds=30, server=server)
             kinds = {
                 "healthz": "/healthz",
                 "index": "/fr/",

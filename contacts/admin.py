@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import get_language, gettext_lazy, ngettext
@@ -50,7 +51,7 @@ from contacts.models import (
 from contacts.suppression import suppression_inherit
 from press.core.admin import OfficeAdmin
 from press.core.db import distinct_values
-from press.core.phones import phone_editable
+from press.core.phones import phone_editable, phone_normalise
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # Search words this long match anywhere in a name; shorter ones match its start.
@@ -224,12 +225,24 @@ class JournalistHistoryInline(admin.TabularInline):
 
 
 class JournalistForm(forms.ModelForm):
-    """The phone, stored in E.164, is edited grouped as people write it."""
+    """The phone, stored in E.164, is edited grouped as people write it; the same number
+    typed another way is no change (nor in the record's history)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.stored_phone = self.instance.phone
         if self.instance.pk and "phone" in self.fields:
-            self.initial["phone"] = phone_editable(self.instance.phone)
+            self.initial["phone"] = phone_editable(self.stored_phone)
+
+    @cached_property
+    def changed_data(self):
+        changed = super().changed_data
+        if "phone" in changed:
+            typed = self.data.get(self.add_prefix("phone"), "")
+            country = self.data.get(self.add_prefix("country"), "")
+            if phone_normalise(typed, country=country) == self.stored_phone:
+                changed = [name for name in changed if name != "phone"]
+        return changed
 
 
 @admin.register(Journalist)

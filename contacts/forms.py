@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from press.core.forms import error_anchor
 from press.releases.models import Topic
 
 
@@ -105,7 +106,7 @@ class SubscriptionForm(ChoicesForm):
     def error_summary(self) -> list[tuple[str, str, str]]:
         """(field id, short name, message) of each field error, in the form's order."""
         return [
-            (field.id_for_label, str(self.summary_labels.get(field.name, field.label)), str(error))
+            (error_anchor(field), str(self.summary_labels.get(field.name, field.label)), str(error))
             for field in self
             for error in field.errors
         ]

@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.files.storage import storages
 from django.db import connection
 from django.test import Client
@@ -750,7 +751,17 @@ def test_distinct_values_walks_the_index_and_skips_empty_values():
     assert distinct_values(Journalist, "country") == ["BE", "DE", "FR"]
 
 
-def test_change_page_edits_the_phone_grouped_and_stores_it_in_e164(officer_client):
+@pytest.mark.parametrize(
+    "typed, stored, phone_changed",
+    [
+        ("+32 470 12 34 56", "+32470123456", False),
+        ("+32470123456", "+32470123456", False),
+        ("+33 6 12 34 56 78", "+33612345678", True),
+    ],
+)
+def test_change_page_edits_the_phone_grouped_and_stores_it_in_e164(
+    officer_client, typed, stored, phone_changed
+):
     journalist = JournalistFactory(phone="+32470123456", country="FR", language="en")
     url = f"/admin/contacts/journalist/{journalist.pk}/change/"
 
@@ -763,8 +774,10 @@ def test_change_page_edits_the_phone_grouped_and_stores_it_in_e164(officer_clien
             "first_name": journalist.first_name,
             "last_name": journalist.last_name,
             "email": journalist.email,
-            "phone": "+32 470 12 34 56",
+            "phone": typed,
             "language": "en",
+            "wants_releases": "on",
+            "wants_invitations": "on",
             "outlet": journalist.outlet_id,
             "country": "FR",
             **empty_inlines(officer_client),
@@ -773,4 +786,9 @@ def test_change_page_edits_the_phone_grouped_and_stores_it_in_e164(officer_clien
 
     assert response.status_code == 302
     journalist.refresh_from_db()
-    assert journalist.phone == "+32470123456"
+    assert journalist.phone == stored
+    entry = LogEntry.objects.filter(object_id=str(journalist.pk)).latest("pk")
+    changed = [
+        name for part in json.loads(entry.change_message) for name in part["changed"]["fields"]
+    ]
+    assert ("Phone" in changed) is phone_changed

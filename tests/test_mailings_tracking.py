@@ -17,27 +17,16 @@ from press.mailings.enums import DeliveryState
 from press.mailings.sending import mailing_send
 from tests.factories import ContactListFactory, JournalistFactory
 from tests.factories.mailings import DeliveryFactory, MailingFactory
+from tests.postmark import SECRET, URL, post_event
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("postmark_secret")]
 
-URL = "/anymail/postmark/tracking/"
 MESSAGE_ID = "883953f4-6105-42a2-a16a-77a8eac79483"
 DELIVERED_AT = dt.datetime(2019, 11, 5, 16, 33, 54, 907025, tzinfo=dt.UTC)
 
 
-@pytest.fixture(autouse=True)
-def _webhook_secret(settings):
-    settings.ANYMAIL = {"WEBHOOK_SECRET": "postmark:s3cret-hook"}
-
-
-def auth(credentials="postmark:s3cret-hook"):
+def auth(credentials=SECRET):
     return {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(credentials.encode()).decode()}
-
-
-def post(client, payload, credentials="postmark:s3cret-hook"):
-    return client.post(
-        URL, data=json.dumps(payload), content_type="application/json", **auth(credentials)
-    )
 
 
 def delivery_event(message_id=MESSAGE_ID):
@@ -166,7 +155,7 @@ def delivery(event):
 
 
 def test_webhook_marks_a_delivery_delivered(client, delivery):
-    response = post(client, delivery_event())
+    response = post_event(client, delivery_event())
 
     assert response.status_code == 200
     delivery.refresh_from_db()
@@ -176,7 +165,7 @@ def test_webhook_marks_a_delivery_delivered(client, delivery):
 
 def test_webhook_follows_open_then_click(client, delivery):
     for payload in (delivery_event(), open_event(), click_event()):
-        assert post(client, payload).status_code == 200
+        assert post_event(client, payload).status_code == 200
 
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.CLICKED
@@ -186,7 +175,7 @@ def test_webhook_follows_open_then_click(client, delivery):
 
 def test_webhook_late_or_repeated_events_never_move_a_delivery_back(client, delivery):
     for payload in (click_event(), open_event(), delivery_event(), click_event()):
-        assert post(client, payload).status_code == 200
+        assert post_event(client, payload).status_code == 200
 
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.CLICKED
@@ -195,7 +184,7 @@ def test_webhook_late_or_repeated_events_never_move_a_delivery_back(client, deli
 
 
 def test_webhook_hard_bounce_suppresses_the_journalist(client, delivery):
-    response = post(client, bounce_event())
+    response = post_event(client, bounce_event())
 
     assert response.status_code == 200
     delivery.refresh_from_db()
@@ -208,7 +197,7 @@ def test_webhook_hard_bounce_suppresses_the_journalist(client, delivery):
 
 
 def test_webhook_soft_bounce_keeps_the_journalist_mailable(client, delivery):
-    post(client, bounce_event("SoftBounce"))
+    post_event(client, bounce_event("SoftBounce"))
 
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.BOUNCED
@@ -217,8 +206,8 @@ def test_webhook_soft_bounce_keeps_the_journalist_mailable(client, delivery):
 
 
 def test_webhook_spam_complaint_suppresses_the_journalist(client, delivery):
-    post(client, delivery_event())
-    post(client, spam_complaint_event())
+    post_event(client, delivery_event())
+    post_event(client, spam_complaint_event())
 
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.COMPLAINED
@@ -227,7 +216,7 @@ def test_webhook_spam_complaint_suppresses_the_journalist(client, delivery):
 
 
 def test_webhook_unsubscription_suppresses_the_journalist(client, delivery):
-    post(client, subscription_change_event())
+    post_event(client, subscription_change_event())
 
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.UNSUBSCRIBED
@@ -237,7 +226,7 @@ def test_webhook_unsubscription_suppresses_the_journalist(client, delivery):
 
 
 def test_webhook_ignores_an_unknown_message(client, delivery):
-    response = post(client, delivery_event(message_id="someone-elses-message"))
+    response = post_event(client, delivery_event(message_id="someone-elses-message"))
 
     assert response.status_code == 200
     delivery.refresh_from_db()
@@ -253,7 +242,7 @@ class EarlyEventBackend(AnymailTestBackend):
         for message in email_messages:
             payload = delivery_event(str(mail.outbox.index(message)))
             payload["Metadata"] = message.metadata
-            assert post(Client(), payload).status_code == 200
+            assert post_event(Client(), payload).status_code == 200
         return sent
 
 
@@ -277,7 +266,7 @@ def test_webhook_event_settles_a_delivery_left_in_doubt_by_a_killed_worker(clien
     payload = delivery_event("provider-id-1")
     payload["Metadata"] = {"mailing": str(interrupted.mailing.pk), "delivery": str(interrupted.pk)}
 
-    assert post(client, payload).status_code == 200
+    assert post_event(client, payload).status_code == 200
 
     interrupted.refresh_from_db()
     assert (interrupted.state, interrupted.message_id, interrupted.delivered_at) == (
@@ -292,7 +281,7 @@ def test_webhook_metadata_never_takes_over_a_delivery_with_a_message_id(client, 
     payload = delivery_event("unknown-message")
     payload["Metadata"] = {"mailing": str(delivery.mailing.pk), "delivery": str(other.pk)}
 
-    assert post(client, payload).status_code == 200
+    assert post_event(client, payload).status_code == 200
 
     other.refresh_from_db()
     assert (other.state, other.message_id) == (DeliveryState.SENT, "another-message")
@@ -301,7 +290,7 @@ def test_webhook_metadata_never_takes_over_a_delivery_with_a_message_id(client, 
 def test_webhook_is_refused_without_a_configured_secret(client, delivery, settings):
     settings.ANYMAIL = {}
 
-    response = post(client, bounce_event())
+    response = post_event(client, bounce_event())
 
     assert response.status_code == 403
     assert response.content == b"Webhooks are disabled: set ANYMAIL_WEBHOOK_SECRET."
@@ -313,7 +302,7 @@ def test_webhook_is_refused_without_a_configured_secret(client, delivery, settin
 
 @pytest.mark.parametrize("credentials", ["postmark:guess", "intruder:s3cret-hook"])
 def test_webhook_is_refused_with_wrong_credentials(client, delivery, credentials):
-    response = post(client, bounce_event(), credentials=credentials)
+    response = post_event(client, bounce_event(), credentials=credentials)
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == 'Basic realm="Presse provider webhooks", charset="UTF-8"'
@@ -366,17 +355,17 @@ def test_webhook_while_the_database_is_down_is_503_then_the_retry_applies_once(c
     from django.db import connection
 
     with connection.execute_wrapper(_database_down):
-        down = post(client, bounce_event())
+        down = post_event(client, bounce_event())
 
     assert down.status_code == 503
     assert down["Retry-After"] == "60"
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.SENT
 
-    retried = post(client, bounce_event())
+    retried = post_event(client, bounce_event())
     delivery.refresh_from_db()
     bounced_at = delivery.bounced_at
-    again = post(client, bounce_event())
+    again = post_event(client, bounce_event())
 
     assert (retried.status_code, again.status_code) == (200, 200)
     delivery.refresh_from_db()

@@ -141,6 +141,15 @@ def test_the_error_summary_names_the_consent_in_a_word(client, event):
     assert body.count("Cochez la case pour donner votre accord") == 2
 
 
+def test_the_error_summary_links_a_list_of_boxes_to_its_first_box(client, event, topics):
+    response = subscribe(client, topics=["999999"], language="de")
+
+    summary = response.content.decode().split('id="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#id_topics_0"' in summary
+    assert 'href="#id_language"' in summary
+    assert 'href="#"' not in summary
+
+
 def test_bad_input_message_is_in_french_on_the_french_form(client, event):
     response = subscribe(client, site="fr", consent=None)
 

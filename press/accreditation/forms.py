@@ -19,6 +19,7 @@ from press.accreditation.requests import REQUEST_FIELDS
 from press.accreditation.selectors import field_visits_full
 from press.accreditation.uploads import document_clean, photo_clean
 from press.core.dates import date_long, datetime_long
+from press.core.forms import error_anchor
 from press.core.phones import phone_e164
 from press.core.text import OneLineTextValidator
 
@@ -344,9 +345,7 @@ class BadgeRequestForm(forms.Form):
 
     def _field_links(self, name, field) -> list[dict]:
         bound = self[name]
-        anchor = bound.auto_id
-        if isinstance(field.widget, forms.CheckboxSelectMultiple):
-            anchor = f"{anchor}_0"
+        anchor = error_anchor(bound)
         return [
             {"anchor": anchor, "label": bound.label, "message": str(error)}
             for error in self.errors[name]

@@ -66,17 +66,23 @@ def phone_e164(value, *, country: str = "") -> str | None:
     return _parse(text, region)
 
 
+def _stored_number(value: str) -> phonenumbers.PhoneNumber | None:
+    """A stored number (E.164, or national for the office's country) when it is valid."""
+    try:
+        number = phonenumbers.parse(value, None if value.startswith("+") else office_country())
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
 def phone_display(value: str, *, country: str = "") -> str:
     """How a reader in `country` (the office's by default) dials it: the national format
     for a number of that country (0470 12 34 56), the international one otherwise
     (+33 6 12 34 56 78); anything that does not parse, as it is."""
     if not value:
         return ""
-    try:
-        number = phonenumbers.parse(value, None if value.startswith("+") else office_country())
-    except phonenumbers.NumberParseException:
-        return value
-    if not phonenumbers.is_valid_number(number):
+    number = _stored_number(value)
+    if number is None:
         return value
     reader = (country or office_country()).upper()
     if phonenumbers.region_code_for_number(number) == reader:
@@ -90,10 +96,7 @@ def phone_editable(value: str) -> str:
     record is saved with; anything that does not parse, as it is."""
     if not value or not value.startswith("+"):
         return value or ""
-    try:
-        number = phonenumbers.parse(value, None)
-    except phonenumbers.NumberParseException:
-        return value
-    if not phonenumbers.is_valid_number(number):
+    number = _stored_number(value)
+    if number is None:
         return value
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
