@@ -370,3 +370,18 @@ def test_an_unknown_code_is_one_look_up_and_one_scan(desk, django_assert_num_que
     _scan(desk, "warm-up")
     with django_assert_num_queries(REQUEST_QUERIES + 4):
         assert _scan(desk, "no-such-code", nonce="n").json()["result"] == "unknown"
+
+
+def _img_src(response):
+    directives = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+    )
+    return directives["img-src"].split()
+
+
+def test_desk_page_may_show_the_offline_list_photos_as_data_urls(desk):
+    assert "data:" in _img_src(desk.get(reverse("checkin:scan")))
+
+
+def test_other_desk_pages_keep_the_site_image_policy(desk):
+    assert "data:" not in _img_src(desk.get(reverse("checkin:lists", args=["arrived"])))
