@@ -385,3 +385,16 @@ def test_desk_page_may_show_the_offline_list_photos_as_data_urls(desk):
 
 def test_other_desk_pages_keep_the_site_image_policy(desk):
     assert "data:" not in _img_src(desk.get(reverse("checkin:lists", args=["arrived"])))
+
+
+def test_a_scan_reads_by_unique_keys_without_sorting(desk, badge):
+    # Sorted by the models' default order, the read after the lock would walk every
+    # check-in of the day by time to find this badge's.
+    _scan(desk, "warm-up")
+    with CaptureQueriesContext(connection) as queries:
+        _scan(desk, badge.code, nonce="first")
+    reads = [
+        q["sql"] for q in queries if q["sql"].startswith("SELECT") and "badges_badge" in q["sql"]
+    ]
+    assert len(reads) == 2
+    assert all("ORDER BY" not in sql for sql in reads)

@@ -117,12 +117,14 @@ def _locked_badge_for_code(code: str) -> Badge | None:
     and its event; None for a code no badge has. One query."""
     if not code or len(code) > (Badge._meta.get_field("code").max_length or 32):
         return None
-    return (
+    # Unordered: the code is unique, a sort would only cost.
+    found = (
         Badge.objects.select_for_update(of=("badge_request",))
         .select_related("badge_request__event")
         .filter(code=code)
-        .first()
+        .order_by()[:1]
     )
+    return next(iter(found), None)
 
 
 @dataclass(frozen=True)
@@ -143,9 +145,11 @@ def badge_read_after_lock(badge: Badge, *, day: dt.date, nonce: str) -> BadgeAft
     new code another office issued, while this one waited for the lock (the locking
     statement itself would not)."""
     request = OuterRef("badge_request_id")
-    open_hold = Hold.objects.filter(badge_request=request, resolved_at__isnull=True)
-    check_in = CheckIn.objects.filter(badge_request=request, day=day)
-    earlier = Scan.objects.filter(nonce=nonce) if nonce else Scan.objects.none()
+    # Unordered: each finds at most one row by a unique index. Sorted by the models'
+    # default order, the check-in's would walk the whole day's check-ins by time.
+    open_hold = Hold.objects.filter(badge_request=request, resolved_at__isnull=True).order_by()
+    check_in = CheckIn.objects.filter(badge_request=request, day=day).order_by()
+    earlier = (Scan.objects.filter(nonce=nonce) if nonce else Scan.objects.none()).order_by()
     state, open_hold_id, check_in_id, earlier_id = (
         Badge.objects.filter(pk=badge.pk)
         .annotate(
