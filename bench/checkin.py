@@ -1,17 +1,25 @@
 """Benchmark: desks scanning badges at once against gunicorn.
 
     .venv/bin/python bench/checkin.py [--badges 1000] [--desks 10] [--seconds 20]
+                                      [--pace 0.5] [--saturate-seconds 5]
                                       [--workers 4] [--threads 4] [--port 8115]
 
 With DATABASE_URL set to PostgreSQL, a throw-away database named after it (suffix
 `_bench_<pid>`) is created on that server, migrated, and dropped at the end; without it,
 SQLite in a temporary DATA_DIR. It loads an event running today and N approved badge
 requests with a badge each, starts gunicorn on 127.0.0.1 (production settings, gthread
-workers), logs in one desk session, and runs D desk threads for the given seconds, each
-posting codes to checkin:scan with a fresh nonce and `Accept: application/json`: mostly
-badges not yet seen, some already checked in, some unknown codes, a few retried nonces.
+workers), logs in one desk session, and runs D desk threads, each posting codes to
+checkin:scan with a fresh nonce and `Accept: application/json`: mostly badges not yet
+seen, some already checked in, some unknown codes, a few retried nonces.
+
+Two phases. First the desk as it is at the venue: for `--seconds`, each desk waits
+`--pace` seconds (±50 %, at random) between one answer and its next scan, the time a
+journalist takes to step up; `p50_ms`, `p95_ms`, `p99_ms` and `scans_per_second` are
+those of this phase. Then, for `--saturate-seconds`, every desk scans again as soon as it
+has its answer (a closed loop): `max_scans_per_second` is what the servers can take,
+`saturated_p50_ms` and `saturated_p95_ms` how long a desk then waits.
 Afterwards it checks that the server holds exactly one check-in per badge admitted.
-Prints p50/p95/p99 ms and scans per second; its last line is one JSON object.
+Its last line is one JSON object.
 """
 
 import argparse
@@ -148,9 +156,10 @@ def wait_for(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
 class Desk(threading.Thread):
     """One desk: scans until the deadline, timing each answer."""
 
-    def __init__(self, *, index, port, cookie, csrf, codes, deadline, lock, seen, warmup):
+    def __init__(self, *, index, port, cookie, csrf, codes, deadline, lock, seen, warmup, pace):
         super().__init__(daemon=True)
         self.rng = random.Random(index)
+        self.pace = pace
         self.port, self.cookie, self.csrf = port, cookie, csrf
         self.codes, self.deadline, self.lock, self.seen = codes, deadline, lock, seen
         self.desk = f"Desk {index + 1}"
@@ -181,7 +190,14 @@ class Desk(threading.Thread):
             "X-CSRFToken": self.csrf,
         }
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        first = True
         while time.monotonic() < self.deadline:
+            if self.pace and not first:
+                # The next journalist steps up: half to one and a half times the pace.
+                time.sleep(self.pace * self.rng.uniform(0.5, 1.5))
+                if time.monotonic() >= self.deadline:
+                    break
+            first = False
             code, nonce = self.pick()
             self.last_nonce = (code, nonce)
             body = urllib.parse.urlencode({"code": code, "nonce": nonce, "desk": self.desk})
@@ -221,7 +237,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--badges", type=int, default=1000)
     parser.add_argument("--desks", type=int, default=10)
-    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--seconds", type=float, default=20, help="seconds of paced scans")
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=0.5,
+        help="seconds a desk waits between scans (±50 %%); 0 for none",
+    )
+    parser.add_argument(
+        "--saturate-seconds",
+        type=float,
+        default=5,
+        help="seconds of scans with no pause afterwards; 0 to skip",
+    )
     parser.add_argument("--warmup", type=float, default=3, help="seconds not counted first")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
@@ -281,27 +309,37 @@ def main() -> None:
         )
         wait_for(args.port, server)
         lock, seen = threading.Lock(), [0]
-        warmup = time.perf_counter() + args.warmup
-        deadline = time.monotonic() + args.warmup + args.seconds
-        desks = [
-            Desk(
-                index=i,
-                port=args.port,
-                cookie=session_key,
-                csrf=csrf,
-                codes=codes,
-                deadline=deadline,
-                lock=lock,
-                seen=seen,
-                warmup=warmup,
-            )
-            for i in range(args.desks)
-        ]
-        for desk in desks:
-            desk.start()
-        for desk in desks:
-            desk.join()
-        elapsed = args.seconds
+
+        def run_phase(*, seconds: float, warmup: float, pace: float) -> list[Desk]:
+            counted_from = time.perf_counter() + warmup
+            deadline = time.monotonic() + warmup + seconds
+            desks = [
+                Desk(
+                    index=i,
+                    port=args.port,
+                    cookie=session_key,
+                    csrf=csrf,
+                    codes=codes,
+                    deadline=deadline,
+                    lock=lock,
+                    seen=seen,
+                    warmup=counted_from,
+                    pace=pace,
+                )
+                for i in range(args.desks)
+            ]
+            for desk in desks:
+                desk.start()
+            for desk in desks:
+                desk.join()
+            return desks
+
+        paced = run_phase(seconds=args.seconds, warmup=args.warmup, pace=args.pace)
+        saturated = (
+            run_phase(seconds=args.saturate_seconds, warmup=0, pace=0)
+            if args.saturate_seconds > 0
+            else []
+        )
     finally:
         if server is not None:
             if server.poll() is None:
@@ -312,9 +350,10 @@ def main() -> None:
 
     from press.checkin.models import CheckIn, Scan
 
-    latencies = [ms for desk in desks for ms in desk.latencies]
+    latencies = [ms for desk in paced for ms in desk.latencies]
+    saturated_latencies = [ms for desk in saturated for ms in desk.latencies]
     results: dict[str, int] = {}
-    for desk in desks:
+    for desk in paced + saturated:
         for key, count in desk.results.items():
             results[key] = results.get(key, 0) + count
     check_ins = CheckIn.objects.count()
@@ -325,14 +364,26 @@ def main() -> None:
         "desks": args.desks,
         "gunicorn_workers": args.workers,
         "gunicorn_threads": args.threads,
-        "seconds": round(elapsed, 2),
+        "pace_seconds": args.pace,
+        "seconds": round(args.seconds, 2),
         "scans": len(latencies),
-        "errors": sum(desk.errors for desk in desks),
-        "scans_per_second": round(len(latencies) / elapsed, 1) if elapsed else 0,
+        "errors": sum(desk.errors for desk in paced + saturated),
+        "scans_per_second": round(len(latencies) / args.seconds, 1) if args.seconds else 0,
         "p50_ms": round(statistics.median(latencies), 1) if latencies else 0,
         "p95_ms": round(percentile(latencies, 0.95), 1),
         "p99_ms": round(percentile(latencies, 0.99), 1),
         "max_ms": round(max(latencies), 1) if latencies else 0,
+        "saturate_seconds": round(args.saturate_seconds, 2),
+        "saturated_scans": len(saturated_latencies),
+        "max_scans_per_second": (
+            round(len(saturated_latencies) / args.saturate_seconds, 1)
+            if args.saturate_seconds > 0
+            else 0
+        ),
+        "saturated_p50_ms": (
+            round(statistics.median(saturated_latencies), 1) if saturated_latencies else 0
+        ),
+        "saturated_p95_ms": round(percentile(saturated_latencies, 0.95), 1),
         "results": dict(sorted(results.items())),
         "check_ins": check_ins,
         "one_check_in_per_admitted_badge": check_ins == admitted,
@@ -343,9 +394,11 @@ def main() -> None:
         drop_database(pg_name)
     shutil.rmtree(data_dir, ignore_errors=True)
     print(
-        f"{figures['scans']} scans by {args.desks} desks in {figures['seconds']} s: "
-        f"{figures['scans_per_second']} scans/s, p50 {figures['p50_ms']} ms, "
-        f"p95 {figures['p95_ms']} ms, p99 {figures['p99_ms']} ms, errors {figures['errors']}"
+        f"{figures['scans']} scans by {args.desks} desks pausing {args.pace} s in "
+        f"{figures['seconds']} s: {figures['scans_per_second']} scans/s, "
+        f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms, p99 {figures['p99_ms']} ms; "
+        f"with no pause: {figures['max_scans_per_second']} scans/s, "
+        f"p95 {figures['saturated_p95_ms']} ms; errors {figures['errors']}"
     )
     print(json.dumps(figures))
 

@@ -8,6 +8,7 @@ its models to the sets below.
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 PRESS_OFFICER = gettext_noop("Press officer")
@@ -96,3 +97,28 @@ def sync_staff_groups(sender=None, using="default", **kwargs):
     for name, permissions in group_permissions().items():
         group, _created = Group.objects.using(using).get_or_create(name=name)
         group.permissions.set(permissions)
+
+
+def staff_has_permission(user, permission: str) -> bool:
+    """Whether an active staff member holds `permission` ("app_label.codename"), given
+    to them or to one of their groups: what ModelBackend.has_perm answers (our other
+    backend, django-axes', grants nothing), in one query instead of its two, and none
+    for a superuser or for a user whose permissions this request already loaded. The
+    answer is kept on the user object for the rest of the request."""
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    known = getattr(user, "_staff_permissions_known", None)
+    if known is None:
+        known = user._staff_permissions_known = {}
+    if permission in known:
+        return known[permission]
+    if hasattr(user, "_perm_cache"):
+        allowed = user.has_perm(permission)
+    else:
+        app_label, codename = permission.split(".", 1)
+        held = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        allowed = held.filter(Q(user=user) | Q(group__user=user)).exists()
+    known[permission] = allowed
+    return allowed

@@ -1,9 +1,11 @@
 """Who may check badges in: the Check-in desk group and press officers, nobody else."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from press import permissions
+from press.checkin.views import desk_allowed
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,3 +29,46 @@ def test_other_groups_may_not_check_in(group_name):
     codes = _codes(group_name)
     assert "events.check_in_badge" not in codes
     assert "checkin.change_hold" not in codes
+
+
+def _may_check_in(**kwargs):
+    group = kwargs.pop("group", None)
+    user = UserFactory(**kwargs)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "allowed"),
+    [
+        ({"is_staff": True, "group": permissions.CHECKIN_DESK}, True),
+        ({"is_staff": True, "group": permissions.PRESS_OFFICER}, True),
+        ({"is_staff": True, "group": permissions.ACCREDITATION_REVIEWER}, False),
+        ({"is_staff": True, "group": permissions.VIEWER}, False),
+        ({"is_staff": True}, False),
+        ({"is_staff": False, "group": permissions.CHECKIN_DESK}, False),
+        ({"is_staff": True, "is_active": False, "group": permissions.CHECKIN_DESK}, False),
+        ({"is_staff": True, "is_superuser": True}, True),
+    ],
+)
+def test_desk_allowed_answers_as_has_perm(kwargs, allowed):
+    user = _may_check_in(**kwargs)
+
+    assert desk_allowed(user) is allowed
+    assert desk_allowed(user) is (user.is_staff and user.has_perm("events.check_in_badge"))
+
+
+def test_desk_allowed_sees_a_permission_given_to_the_user_alone():
+    user = _may_check_in(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="check_in_badge"))
+
+    assert desk_allowed(user) is True
+
+
+def test_desk_allowed_asks_the_database_once_per_request(django_assert_num_queries):
+    user = _may_check_in(is_staff=True, group=permissions.CHECKIN_DESK)
+
+    with django_assert_num_queries(1):
+        assert desk_allowed(user) is True
+        assert desk_allowed(user) is True

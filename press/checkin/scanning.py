@@ -7,7 +7,7 @@ scan. Every scan is recorded, whatever it answers.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -45,15 +45,13 @@ class ScanAnswer:
     result: str
     scan: Scan
     day: dt.date
+    # The days the request may come in (checkin_request_days), worked out once.
+    days: list[dt.date] = field(default_factory=list)
     badge_request: BadgeRequest | None = None
     badge: Badge | None = None
     check_in: CheckIn | None = None
     hold: Hold | None = None
     replaced: bool = False
-
-    @property
-    def days(self) -> list[dt.date]:
-        return checkin_request_days(self.badge_request) if self.badge_request else []
 
     @property
     def today_ok(self) -> bool:
@@ -114,50 +112,59 @@ def checkin_scan(
         return _answer_from(previous)
 
 
-def _locked_request_for_code(code: str) -> BadgeRequest | None:
-    """The badge request the code belongs to (whatever the badge's state), its row
-    locked, with its event; None for a code no badge has. One query."""
+def _locked_badge_for_code(code: str) -> Badge | None:
+    """The badge of the code (whatever its state) with its request, whose row is locked,
+    and its event; None for a code no badge has. One query."""
     if not code or len(code) > (Badge._meta.get_field("code").max_length or 32):
         return None
-    return (
-        BadgeRequest.objects.select_for_update(of=("self",))
-        .select_related("event")
-        .filter(badges__code=code)
-        .first()
+    # Unordered: the code is unique, a sort would only cost.
+    found = (
+        Badge.objects.select_for_update(of=("badge_request",))
+        .select_related("badge_request__event")
+        .filter(code=code)
+        .order_by()[:1]
     )
+    return next(iter(found), None)
 
 
 @dataclass(frozen=True)
 class BadgeAfterLock:
-    """The badge of a scanned code as read once its request is locked."""
+    """What a scan decides on, read once the badge's request is locked."""
 
-    badge: Badge
+    badge_state: str
     open_hold_id: int | None
     check_in_of_day_id: int | None
     earlier_scan_id: int | None
 
 
-def badge_read_after_lock(code: str, *, day: dt.date, nonce: str) -> BadgeAfterLock:
-    """The badge of `code` with, in the same query, the ids of its request's open hold,
+def badge_read_after_lock(badge: Badge, *, day: dt.date, nonce: str) -> BadgeAfterLock:
+    """The badge's state with, in the same query, the ids of its request's open hold,
     of its check-in of `day` and of an earlier scan with `nonce`. Run once the request's
     row is locked, as a statement of its own: on PostgreSQL each statement sees what
-    was committed before it began, so it sees the check-in another desk made while this
-    one waited for the lock (a subquery of the locking statement would not)."""
+    was committed before it began, so it sees the check-in another desk made, or the
+    new code another office issued, while this one waited for the lock (the locking
+    statement itself would not)."""
     request = OuterRef("badge_request_id")
-    open_hold = Hold.objects.filter(badge_request=request, resolved_at__isnull=True)
-    check_in = CheckIn.objects.filter(badge_request=request, day=day)
-    earlier = Scan.objects.filter(nonce=nonce) if nonce else Scan.objects.none()
-    badge = Badge.objects.annotate(
-        open_hold=Subquery(open_hold.values("pk")[:1]),
-        check_in_of_day=Subquery(check_in.values("pk")[:1]),
-        earlier_scan=Subquery(earlier.values("pk")[:1]),
-    ).get(code=code)
-    annotations = vars(badge)  # the annotations are instance attributes of no field
+    # Unordered: each finds at most one row by a unique index. Sorted by the models'
+    # default order, the check-in's would walk the whole day's check-ins by time.
+    open_hold = Hold.objects.filter(badge_request=request, resolved_at__isnull=True).order_by()
+    check_in = CheckIn.objects.filter(badge_request=request, day=day).order_by()
+    earlier = (Scan.objects.filter(nonce=nonce) if nonce else Scan.objects.none()).order_by()
+    state, open_hold_id, check_in_id, earlier_id = (
+        Badge.objects.filter(pk=badge.pk)
+        .annotate(
+            open_hold=Subquery(open_hold.values("pk")[:1]),
+            check_in_of_day=Subquery(check_in.values("pk")[:1]),
+            earlier_scan=Subquery(earlier.values("pk")[:1]),
+        )
+        .values_list("state", "open_hold", "check_in_of_day", "earlier_scan")
+        .get()
+    )
     return BadgeAfterLock(
-        badge=badge,
-        open_hold_id=annotations["open_hold"],
-        check_in_of_day_id=annotations["check_in_of_day"],
-        earlier_scan_id=annotations["earlier_scan"],
+        badge_state=state,
+        open_hold_id=open_hold_id,
+        check_in_of_day_id=check_in_id,
+        earlier_scan_id=earlier_id,
     )
 
 
@@ -165,21 +172,24 @@ def _scan(code: str, *, day: dt.date, at: dt.datetime, nonce: str, record: dict)
     code = code.strip()
     # Every scan of one request waits here for the others: the check-in below is then
     # decided by one of them at a time.
-    badge_request = _locked_request_for_code(code)
-    if badge_request is None:
+    badge = _locked_badge_for_code(code)
+    if badge is None:
         # A retried nonce of an unknown code meets the unique constraint on the nonce
         # (caught by checkin_scan), so it needs no look-up of its own here.
         scan = Scan.objects.create(result=ScanResult.UNKNOWN, **record)
         return ScanAnswer(result=ScanResult.UNKNOWN, scan=scan, day=day)
-    # Read after the lock: a new code issued meanwhile has made this one "replaced".
-    read = badge_read_after_lock(code, day=day, nonce=nonce)
+    read = badge_read_after_lock(badge, day=day, nonce=nonce)
     if read.earlier_scan_id is not None:
         return _answer_from(read.earlier_scan_id)
-    badge = read.badge
+    # Read after the lock: a new code issued meanwhile has made this one "replaced".
+    badge.state = read.badge_state
+    badge_request = badge.badge_request
     record.update(badge=badge, badge_request=badge_request)
     hold = Hold.objects.get(pk=read.open_hold_id) if read.open_hold_id is not None else None
+    days = checkin_request_days(badge_request)
     answer: dict[str, Any] = {
         "day": day,
+        "days": days,
         "badge_request": badge_request,
         "badge": badge,
         "hold": hold,
@@ -193,7 +203,7 @@ def _scan(code: str, *, day: dt.date, at: dt.datetime, nonce: str, record: dict)
         return refuse(ScanResult.REVOKED, replaced=badge.state == BadgeState.REPLACED)
     if badge_request.state != BadgeRequestState.APPROVED:
         return refuse(ScanResult.NOT_APPROVED)
-    if day not in checkin_request_days(badge_request):
+    if day not in days:
         return refuse(ScanResult.NOT_TODAY)
     existing = (
         CheckIn.objects.select_related("by").get(pk=read.check_in_of_day_id)
@@ -260,6 +270,7 @@ def _answer_from(scan_id: int) -> ScanAnswer:
         result=scan.result,
         scan=scan,
         day=day,
+        days=checkin_request_days(scan.badge_request) if scan.badge_request else [],
         badge_request=scan.badge_request,
         badge=scan.badge,
         check_in=scan.check_in,

@@ -5,6 +5,7 @@ list it says to call the press office. (Scanning online, offline and syncing is 
 import pytest
 
 from press.checkin.models import CheckIn
+from tests.browser.conftest import screenshot
 from tests.factories.checkin import approved_request, badge_for, event_today
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -60,4 +61,41 @@ def test_desk_offline_without_a_list_says_to_call_the_press_office(
     assert page.locator("#answer-headline").inner_text() == "Code inconnu"
     context.close()
     assert CheckIn.objects.count() == 0
+    assert errors == []
+
+
+def test_desk_offline_shows_a_placeholder_for_a_journalist_without_a_photo(
+    chromium, live_server, staff_user
+):
+    badge = badge_for(approved_request(event_today(), first_name="Zoë", photo=""))
+    staff_user("Check-in desk", username="tom")
+    context = chromium.new_context(
+        base_url=live_server.url, locale="fr-FR", service_workers="block"
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto("/admin/login/?next=/office/checkin/")
+    page.fill("#id_username", "tom")
+    page.fill("#id_password", "correct horse battery staple")
+    page.get_by_role("button").last.click()
+    page.wait_for_url("**/office/checkin/")
+    page.locator("#list-status").filter(has_text="1 badge").wait_for()
+    context.set_offline(True)
+    page.locator("#net").filter(has_text="Hors ligne").wait_for()
+
+    page.keyboard.type(badge.code)
+    page.keyboard.press("Enter")
+
+    page.locator("#answer").filter(has_text="OK\u202f: remettre le badge").wait_for()
+    placeholder = page.locator("#answer-photo-none")
+    assert placeholder.is_visible()
+    assert placeholder.inner_text() == (
+        "Pas de photo\u202f: comparer le nom avec une pièce d’identité"
+    )
+    assert page.locator("#answer-photo").is_hidden()
+    assert page.locator("#answer-photo").get_attribute("src") is None
+    screenshot(page, "desk-offline-no-photo")
+    context.close()
     assert errors == []

@@ -460,6 +460,17 @@ def test_journey_4_badges_printed_then_desk_scans_online_offline_and_syncs(
         answer.filter(has_text="OK\u202f: remettre le badge").wait_for()
         assert desk.locator("#answer-name").inner_text() == "Ольга Петрова"
         assert "Réponse hors ligne" in desk.locator("#answer-offline").inner_text()
+        # Her photo comes from the device's copy of the list, not from the network.
+        desk.wait_for_function("document.getElementById('answer-photo').complete")
+        photo = desk.evaluate(
+            "(() => { const img = document.getElementById('answer-photo');"
+            " return {src: img.getAttribute('src'), width: img.naturalWidth,"
+            " shown: img.checkVisibility()}; })()"
+        )
+        assert photo["src"].startswith("data:image/jpeg;base64,"), photo["src"][:80]
+        assert photo["width"] > 0
+        assert photo["shown"] is True
+        assert desk.locator("#answer-photo-none").is_hidden()
         desk.locator("#queue-status").filter(has_text="1 scan en attente d’envoi").wait_for()
         assert CheckIn.objects.filter(badge_request=second.badge_request).count() == 0
         screenshot(desk, "journey-4-desk-offline")

@@ -182,8 +182,7 @@
     answerBox.hidden = false;
     answerBox.className = "answer answer-" + answer.tone;
     byId("answer-headline").textContent = answer.headline;
-    var photo = byId("answer-photo");
-    if (answer.photo_url) { photo.src = answer.photo_url; photo.hidden = false; } else { photo.removeAttribute("src"); photo.hidden = true; }
+    showPhoto(answer);
     setText("answer-name", answer.name);
     setText("answer-outlet", answer.outlet);
     setText("answer-days", answer.days_label ? str("days", { days: answer.days_label }) : "");
@@ -194,6 +193,29 @@
     var canHold = Boolean(answer.badge_request) && !answer.held && !offlineNote;
     holdForm.hidden = !canHold;
     byId("hold-request").value = answer.badge_request || "";
+  }
+
+  /* The photo to compare with an ID: from the server online, from the day's list (a data:
+   * URL) offline; a placeholder, never a broken image, when there is none or it fails. */
+  var photo = byId("answer-photo");
+  var noPhoto = byId("answer-photo-none");
+  photo.addEventListener("error", function () {
+    if (!photo.getAttribute("src")) { return; }
+    photo.removeAttribute("src");
+    photo.hidden = true;
+    noPhoto.hidden = false;
+  });
+
+  function showPhoto(answer) {
+    if (answer.photo_url) {
+      photo.src = answer.photo_url;
+      photo.hidden = false;
+      noPhoto.hidden = true;
+    } else {
+      photo.removeAttribute("src");
+      photo.hidden = true;
+      noPhoto.hidden = !answer.name;
+    }
   }
 
   function showError(message) {
