@@ -5,8 +5,11 @@ import io
 import pytest
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django_countries import Countries
 from openpyxl import Workbook
 
 from contacts.journalists import journalist_erase, journalist_export_personal_data
@@ -309,6 +312,38 @@ def test_admin_list_filters_by_country_and_kind(officer_client, event):
     )
 
     assert [item.headline for item in response.context["cl"].result_list] == ["Radio France"]
+
+
+def test_admin_list_work_does_not_grow_with_its_rows(officer_client, event, monkeypatch):
+    """The same queries for one row and for a page of them, and one country name
+    looked up per row (not the field's 250 choices translated again on every row)."""
+    translated = []
+    translate_pair = Countries.translate_pair
+
+    def counting(self, *args, **kwargs):
+        translated.append(args[0])
+        return translate_pair(self, *args, **kwargs)
+
+    monkeypatch.setattr(Countries, "translate_pair", counting)
+    url = reverse("admin:coverage_coverageitem_changelist")
+    CoverageItemFactory(event=event, country="FR")
+    officer_client.get(url, HTTP_ACCEPT_LANGUAGE="en")  # warm the session and permissions
+
+    def measure():
+        translated.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = officer_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200
+        return len(queries), len(translated), response.content.decode()
+
+    one_row = measure()
+    CoverageItemFactory.create_batch(30, event=event, country="BE")
+    many_rows = measure()
+
+    assert many_rows[0] == one_row[0]
+    assert many_rows[1] - one_row[1] <= 30
+    assert '<td class="field-country_name">Belgium</td>' in many_rows[2]
+    assert '<td class="field-country_name">France</td>' in many_rows[2]
 
 
 def test_clipping_is_served_to_staff_who_may_see_coverage_only(
