@@ -400,12 +400,14 @@ class CoverageItemAdmin(OfficeAdmin):
         }
         if event is not None:
             # Counted and paged in SQL: an edition has thousands of accredited journalists.
-            silent = Paginator(
-                attended_without_coverage(event=event).only(
-                    "journalist_id", "first_name", "last_name", "outlet_name", "email"
-                ),
-                ASK_PAGE_SIZE,
-            ).get_page(request.GET.get("page"))
+            silent_requests = attended_without_coverage(event=event).only(
+                "journalist_id", "first_name", "last_name", "outlet_name", "email"
+            )
+            silent = Paginator(silent_requests, ASK_PAGE_SIZE).get_page(request.GET.get("page"))
+            # The page's rows are always read, even when there are none (Django skips the
+            # query for an empty slice): the same queries whatever the volume.
+            start = (silent.number - 1) * ASK_PAGE_SIZE
+            silent.object_list = list(silent_requests[start : start + ASK_PAGE_SIZE])
             context.update(
                 to_ask_count=coverage_invitees_to_ask(event=event).count(),
                 asked_count=CoverageInvitation.objects.filter(event=event).count(),
