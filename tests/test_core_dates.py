@@ -9,7 +9,14 @@ from django.template import Context, Template
 from django.utils import translation
 
 from press.accreditation.decisions import accreditation_approve
-from press.core.dates import date_long, date_range, datetime_long, time_range, time_short
+from press.core.dates import (
+    date_long,
+    date_range,
+    date_short,
+    datetime_long,
+    time_range,
+    time_short,
+)
 from press.mailings.rendering import sender_address
 from tests.factories import EventFactory
 from tests.factories.accreditation import BadgeRequestFactory
@@ -48,6 +55,14 @@ def test_date_long_writes_the_first_of_the_month_as_french_does():
     assert date_long(day, weekday=True, language="fr") == "jeudi 1er avril 2027"
     assert date_long(day, weekday=True, language="en") == "Thursday 1 April 2027"
     assert date_long(dt.date(2027, 3, 31), language="fr") == "31 mars 2027"
+
+
+def test_date_short_abbreviates_the_month_as_each_language_does():
+    assert date_short(dt.date(2024, 11, 20), language="fr") == "20 nov."
+    assert date_short(dt.date(2024, 11, 20), language="en") == "20 Nov"
+    assert date_short(dt.date(2024, 3, 1), language="fr") == "1er mars"
+    assert date_short(dt.date(2024, 7, 14), language="fr") == "14 juil."
+    assert date_short(dt.date(2024, 3, 1), language="en") == "1 Mar"
 
 
 def test_times_in_french_are_written_with_h_and_never_break():

@@ -5,6 +5,8 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -25,6 +27,7 @@ def _accredited(event, **journalist_fields):
         event=event,
         journalist=journalist,
         email=journalist.email,
+        last_name=journalist.last_name,
         state=BadgeRequestState.APPROVED,
     )
     return journalist
@@ -246,6 +249,55 @@ def test_ask_page_prepares_the_emails(officer_client, event, django_capture_on_c
 
     assert response.status_code == 302
     assert len(mail.outbox) == 1
+
+
+def test_ask_page_counts_in_sql_and_lists_the_silent_a_page_at_a_time(
+    officer_client, event, monkeypatch
+):
+    monkeypatch.setattr("press.coverage.admin.ASK_PAGE_SIZE", 2)
+    url = reverse("admin:coverage_coverageitem_ask")
+    asked = _accredited(event, last_name="Asked")
+    CoverageInvitationFactory(event=event, journalist=asked)
+    CoverageItemFactory(event=event, journalist=asked)
+    CoverageItemFactory(event=event, journalist=_accredited(event, last_name="Published"))
+    officer_client.get(url, {"event": event.pk})  # warm the session and permissions
+
+    def page(**params):
+        with CaptureQueriesContext(connection) as queries:
+            response = officer_client.get(
+                url, {"event": event.pk, **params}, HTTP_ACCEPT_LANGUAGE="en"
+            )
+        assert response.status_code == 200
+        return len(queries), response
+
+    nobody_queries, nobody = page()  # everyone published: an empty list
+    for name in ("Silva", "Dupont", "Novak"):
+        _accredited(event, last_name=name)
+    many_queries, first = page()
+    _queries, second = page(page=2)
+
+    assert many_queries == nobody_queries
+    assert list(nobody.context["silent"]) == []
+    assert first.context["to_ask_count"] == 4  # Published and the three new ones
+    assert first.context["asked_count"] == 1
+    assert [r.last_name for r in first.context["silent"]] == ["Dupont", "Novak"]
+    assert [r.last_name for r in second.context["silent"]] == ["Silva"]
+    text = first.content.decode()
+    assert "Accredited and published nothing yet (3)" in text
+    assert "4 journalists to ask." in text
+    assert "Page 1 of 2" in text
+    assert f"?event={event.pk}&amp;page=2" in text
+
+
+def test_prepare_skips_journalists_already_asked(event, officer):
+    asked = _accredited(event)
+    CoverageInvitationFactory(event=event, journalist=asked)
+    new = _accredited(event)
+
+    invitations = coverage_invitations_prepare(event=event, by=officer)
+
+    assert [invitation.journalist for invitation in invitations] == [new]
+    assert CoverageInvitation.objects.filter(journalist=asked).count() == 1
 
 
 def test_ask_page_refuses_a_viewer(client, staff_user, event):

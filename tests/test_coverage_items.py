@@ -1,16 +1,21 @@
 """Coverage items: adding, refusing, privacy, the import and the back office."""
 
+import datetime as dt
 import io
+import json
 
 import pytest
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django_countries import Countries
 from openpyxl import Workbook
 
 from contacts.journalists import journalist_erase, journalist_export_personal_data
-from press.coverage.enums import CoverageSource
+from press.coverage.enums import CoverageSource, InvitationState
 from press.coverage.imports import coverage_import_apply, coverage_import_plan
 from press.coverage.items import CoverageError, coverage_add
 from press.coverage.models import CoverageInvitation, CoverageItem
@@ -102,6 +107,70 @@ def test_personal_data_export_includes_coverage(event):
     data = journalist_export_personal_data(journalist=journalist)
 
     assert [item["url"] for item in data["coverage"]] == ["https://news.example/mine"]
+
+
+def test_personal_data_export_includes_the_coverage_invitations(event):
+    journalist = JournalistFactory(email="ana@example.org", language="pt")
+    other_event = EventFactory(slug="lisbon-2027")
+    sent_at = dt.datetime(2024, 3, 25, 9, 30, tzinfo=dt.UTC)
+    CoverageInvitationFactory(
+        event=event,
+        journalist=journalist,
+        state=InvitationState.OPENED,
+        sent_at=sent_at,
+        opened_at=sent_at + dt.timedelta(hours=2),
+        message_id="msg-1",
+    )
+    CoverageInvitationFactory(event=other_event, journalist=journalist)
+    CoverageItemFactory(
+        event=event,
+        journalist=journalist,
+        source=CoverageSource.JOURNALIST,
+        url="https://news.example/mine",
+    )
+    CoverageItemFactory(event=event, journalist=journalist, url="https://news.example/office")
+    CoverageInvitationFactory(event=event)  # someone else's
+
+    data = journalist_export_personal_data(journalist=journalist)
+
+    first, second = data["coverage_invitations"]
+    assert first == {
+        "event": event.slug,
+        "sent_to": "ana@example.org",
+        "language": "pt",
+        "state": "opened",
+        "prepared_at": first["prepared_at"],
+        "sent_at": "2024-03-25T09:30:00+00:00",
+        "delivered_at": None,
+        "opened_at": "2024-03-25T11:30:00+00:00",
+        "bounced_at": None,
+        "complained_at": None,
+        "last_used_at": None,
+        "provider_message_id": "msg-1",
+        "error": "",
+        "items_submitted": ["https://news.example/mine"],
+    }
+    assert first["prepared_at"] is not None
+    assert (second["event"], second["state"], second["items_submitted"]) == (
+        "lisbon-2027",
+        "queued",
+        [],
+    )
+    assert "token" not in first
+    json.dumps(data)
+
+
+def test_erasure_leaves_no_coverage_invitation_in_the_export(event, officer):
+    journalist = JournalistFactory()
+    CoverageInvitationFactory(event=event, journalist=journalist)
+    CoverageItemFactory(event=event, journalist=journalist, source=CoverageSource.JOURNALIST)
+
+    journalist_erase(journalist=journalist, by=officer)
+    journalist.refresh_from_db()
+    data = journalist_export_personal_data(journalist=journalist)
+
+    assert data["coverage_invitations"] == []
+    assert data["coverage"] == []
 
 
 def test_erasure_unlinks_office_items_and_deletes_submitted_ones(
@@ -309,6 +378,38 @@ def test_admin_list_filters_by_country_and_kind(officer_client, event):
     )
 
     assert [item.headline for item in response.context["cl"].result_list] == ["Radio France"]
+
+
+def test_admin_list_work_does_not_grow_with_its_rows(officer_client, event, monkeypatch):
+    """The same queries for one row and for a page of them, and one country name
+    looked up per row (not the field's 250 choices translated again on every row)."""
+    translated = []
+    translate_pair = Countries.translate_pair
+
+    def counting(self, *args, **kwargs):
+        translated.append(args[0])
+        return translate_pair(self, *args, **kwargs)
+
+    monkeypatch.setattr(Countries, "translate_pair", counting)
+    url = reverse("admin:coverage_coverageitem_changelist")
+    CoverageItemFactory(event=event, country="FR")
+    officer_client.get(url, HTTP_ACCEPT_LANGUAGE="en")  # warm the session and permissions
+
+    def measure():
+        translated.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = officer_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200
+        return len(queries), len(translated), response.content.decode()
+
+    one_row = measure()
+    CoverageItemFactory.create_batch(30, event=event, country="BE")
+    many_rows = measure()
+
+    assert many_rows[0] == one_row[0]
+    assert many_rows[1] - one_row[1] <= 30
+    assert '<td class="field-country_name">Belgium</td>' in many_rows[2]
+    assert '<td class="field-country_name">France</td>' in many_rows[2]
 
 
 def test_clipping_is_served_to_staff_who_may_see_coverage_only(

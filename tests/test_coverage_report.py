@@ -11,6 +11,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from press.accreditation.enums import BadgeRequestState
+from press.coverage.models import CoverageItem
+from press.coverage.report import coverage_export_rows, coverage_report_write
 from press.mailings.enums import DeliveryState, MailingKind, MailingState
 from press.mailings.models import Delivery, Mailing
 from tests.factories import JournalistFactory, ReleaseFactory, ReleaseVersionFactory
@@ -178,3 +180,74 @@ def test_report_of_an_event_without_coverage(event, tmp_path):
     assert "No coverage recorded yet." in text
     assert "No release was sent for this event." in text
     assert dt.date.today().year  # the cover's date is printed without error
+
+
+def test_report_clippings_list_runs_over_pages_with_every_item_and_link(event, tmp_path):
+    long_headline = " ".join(["Les villes européennes face aux défis de la sécurité"] * 4)
+    CoverageItemFactory(
+        event=event,
+        headline=long_headline,
+        url="https://news.example/long",
+        published_on=dt.date(2024, 3, 20),
+    )
+    CoverageItemFactory.create_batch(
+        80, event=event, outlet_name="Gazeta Łódzka", published_on=dt.date(2024, 3, 21)
+    )
+    out = tmp_path / "report.pdf"
+
+    with translation.override("en"):
+        summary = coverage_report_write(event=event, target=str(out))
+
+    reader = PdfReader(str(out))
+    clipping_pages = [page for page in reader.pages if "Headline" in page.extract_text()]
+    text = " ".join(" ".join(page.extract_text() for page in clipping_pages).split())
+    links = [
+        annotation.get_object()["/A"]["/URI"]
+        for page in clipping_pages
+        for annotation in page.get("/Annots", [])
+    ]
+    assert summary.items == 81
+    assert len(clipping_pages) >= 2  # the header is printed again on each page
+    assert long_headline in text  # wrapped over lines, never cut
+    assert text.count("Gazeta Łódzka") == 80
+    assert text.count("03/21/2024") == 80
+    items = CoverageItem.objects.filter(event=event).order_by("published_on", "pk")
+    assert links == [item.url for item in items]
+
+
+def test_export_rows_name_the_journalist_and_labels_without_a_query_per_item(
+    event, django_assert_num_queries
+):
+    journalist = JournalistFactory(first_name="Ana", last_name="Silva")
+    CoverageItemFactory(
+        event=event,
+        journalist=journalist,
+        headline="Cidades e segurança",
+        outlet_name="Público",
+        country="PT",
+        language="pt",
+        kind="radio",
+        source="journalist",
+        estimated_audience=5000,
+        url="https://publico.example/a",
+    )
+
+    with translation.override("en"), django_assert_num_queries(1):
+        (row,) = list(coverage_export_rows(event=event))
+    CoverageItemFactory.create_batch(30, event=event, journalist=JournalistFactory())
+    with django_assert_num_queries(1):
+        rows = list(coverage_export_rows(event=event))
+
+    assert row == [
+        "Cidades e segurança",
+        "Público",
+        "PT",
+        dt.date(2024, 3, 21),
+        "pt",
+        "Radio",
+        5000,
+        "Ana Silva",
+        "Submitted by the journalist",
+        "https://publico.example/a",
+    ]
+    assert len(rows) == 31

@@ -204,6 +204,46 @@ def test_chart_xlsx_holds_the_charts_numbers(officer_client, event):
     assert dict(rows[1:])["Belgium"] == CoverageItem.objects.filter(country="BE").count()
 
 
+def _requests_on_two_days(event):
+    noon = dt.time(12, tzinfo=timezone.get_current_timezone())
+    for day, count in ((dt.date(2024, 11, 20), 2), (dt.date(2024, 12, 1), 1)):
+        for badge_request in BadgeRequestFactory.create_batch(count, event=event):
+            BadgeRequest.objects.filter(pk=badge_request.pk).update(
+                submitted_at=dt.datetime.combine(day, noon)
+            )
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [("en", ["20 Nov", "1 Dec"]), ("fr", ["20 nov.", "1er déc."])],
+)
+def test_requests_by_day_shows_short_local_dates(officer_client, event, language, labels):
+    _requests_on_two_days(event)
+
+    response = officer_client.get(
+        reverse(INDEX), {"event": event.pk}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    download = officer_client.get(
+        reverse("dashboard:chart", args=["requests-day"]),
+        {"event": event.pk},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    chart = next(c for c in response.context["charts"] if c["slug"] == "requests-day")
+    assert [(row["label"], row["count"]) for row in chart["rows"]] == [
+        (labels[0], 2),
+        (labels[1], 1),
+    ]
+    assert [bar["label"] for bar in chart["svg"]["items"]] == labels
+    page = response.content.decode()
+    for label in labels:
+        assert f">{label}</text>" in page  # the SVG
+        assert f'<th scope="row">{label}</th>' in page  # the table
+    assert "2024-11-20" not in page
+    sheet = load_workbook(BytesIO(b"".join(download.streaming_content))).active
+    assert list(sheet.iter_rows(min_row=2, values_only=True)) == [(labels[0], 2), (labels[1], 1)]
+
+
 def test_funnels_xlsx(officer_client, event):
     _fill(event, 10, outlet=OutletFactory())
 

@@ -1,8 +1,8 @@
 """Dates and times as the reader's language writes them, one style per language.
 
-French: "1er avril 2027", "mercredi 31 mars 2027", "9 h 30", "8 h – 18 h",
+French: "1er avril 2027", "mercredi 31 mars 2027", "20 nov.", "9 h 30", "8 h – 18 h",
 "20–22 mars 2024", "du 31 mars au 2 avril 2027". English: "1 April 2027",
-"Wednesday 31 March 2027", "9:30", "8:00 – 18:00", "20–22 March 2024",
+"Wednesday 31 March 2027", "20 Nov", "9:30", "8:00 – 18:00", "20–22 March 2024",
 "31 March – 2 April 2027". The words and the order come from the catalogue (pgettext
 with the context "date"), so a third language is a translation, not code.
 
@@ -63,6 +63,20 @@ def date_long(
                 "date": text,
             }
         return text
+
+
+def date_short(value: dt.date | dt.datetime, *, language: str | None = None) -> str:
+    """ "20 nov." / "20 Nov": the day and the abbreviated month, for charts and tables
+    where the year goes without saying."""
+    with translation.override(language or translation.get_language()):
+        day = _local(value)
+        day = day.date() if isinstance(day, dt.datetime) else day
+        return pgettext("date", "%(day)s %(month)s") % {
+            "day": _day_number(day),
+            # Translators: Django's date format letter of the abbreviated month: "M" is
+            # "Nov", "N" is "nov." in French.
+            "month": formats.date_format(day, pgettext("date", "M")),
+        }
 
 
 def time_short(value: dt.time | dt.datetime, *, language: str | None = None) -> str:

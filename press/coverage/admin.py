@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -21,7 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from contacts.admin import CountryFilter, JournalistAdmin, JournalistHistoryInline
+from contacts.admin import CountryFilter, JournalistAdmin, JournalistHistoryInline, country_name
 from contacts.imports.reading import UnreadableSpreadsheet
 from press.core.admin import OfficeAdmin
 from press.core.spreadsheets import xlsx_response
@@ -46,13 +47,14 @@ from press.coverage.report import (
 from press.coverage.selectors import (
     attended_request_ids,
     attended_without_coverage,
-    coverage_invitees,
+    coverage_invitees_to_ask,
 )
 from press.events.models import Event
 from press.events.selectors import current_event
 
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
 IMPORT_SALT = "press.coverage.import"
+ASK_PAGE_SIZE = 100
 
 
 class PasteForm(forms.Form):
@@ -149,7 +151,9 @@ class CoverageItemAdmin(OfficeAdmin):
     list_display = [
         "headline",
         "outlet_name",
-        "country",
+        # The name looked up for each row's code, not the field's 250 choices translated
+        # again on every row (see contacts.admin.country_name).
+        country_name,
         "kind",
         "language",
         "published_on",
@@ -395,17 +399,20 @@ class CoverageItemAdmin(OfficeAdmin):
             "events": Event.objects.all(),
         }
         if event is not None:
-            asked = set(
-                CoverageInvitation.objects.filter(event=event).values_list(
-                    "journalist_id", flat=True
-                )
+            # Counted and paged in SQL: an edition has thousands of accredited journalists.
+            silent_requests = attended_without_coverage(event=event).only(
+                "journalist_id", "first_name", "last_name", "outlet_name", "email"
             )
-            invitees = coverage_invitees(event=event)
+            silent = Paginator(silent_requests, ASK_PAGE_SIZE).get_page(request.GET.get("page"))
+            # The page's rows are always read, even when there are none (Django skips the
+            # query for an empty slice): the same queries whatever the volume.
+            start = (silent.number - 1) * ASK_PAGE_SIZE
+            silent.object_list = list(silent_requests[start : start + ASK_PAGE_SIZE])
             context.update(
-                to_ask=[journalist for journalist in invitees if journalist.pk not in asked],
-                asked_count=len(asked),
+                to_ask_count=coverage_invitees_to_ask(event=event).count(),
+                asked_count=CoverageInvitation.objects.filter(event=event).count(),
                 attendance_known=attended_request_ids(event=event) is not None,
-                silent=attended_without_coverage(event=event),
+                silent=silent,
                 invitations=CoverageInvitation.objects.filter(event=event)
                 .select_related("journalist")
                 .order_by("-created_at", "pk")[:200],

@@ -197,3 +197,47 @@ def coverage_personal_data(journalist: Journalist) -> tuple[str, list[dict[str, 
         }
         for item in items
     ]
+
+
+def coverage_invitations_personal_data(journalist: Journalist) -> tuple[str, list[dict[str, Any]]]:
+    """The "share your coverage" section of a subject access export: each personal link
+    sent to the journalist (when, to which address, for which event, how far the email
+    got) and the addresses they submitted through it. The link's token is left out: it
+    is a key to the submission page, not information about the person."""
+    invitations = (
+        CoverageInvitation.objects.filter(journalist=journalist)
+        .select_related("event")
+        .order_by("created_at", "pk")
+    )
+    # The submission page records its items under the invitation's journalist and
+    # event, as submitted by the journalist: that pair finds what came through a link.
+    submitted: dict[int, list[str]] = {}
+    for event_id, url in (
+        CoverageItem.objects.filter(journalist=journalist, source=CoverageSource.JOURNALIST)
+        .order_by("created_at", "pk")
+        .values_list("event_id", "url")
+    ):
+        submitted.setdefault(event_id, []).append(url)
+
+    def iso(value: Any) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    return "coverage_invitations", [
+        {
+            "event": invitation.event.slug,
+            "sent_to": invitation.email,
+            "language": invitation.language,
+            "state": invitation.state,
+            "prepared_at": iso(invitation.created_at),
+            "sent_at": iso(invitation.sent_at),
+            "delivered_at": iso(invitation.delivered_at),
+            "opened_at": iso(invitation.opened_at),
+            "bounced_at": iso(invitation.bounced_at),
+            "complained_at": iso(invitation.complained_at),
+            "last_used_at": iso(invitation.last_used_at),
+            "provider_message_id": invitation.message_id,
+            "error": invitation.error,
+            "items_submitted": submitted.get(invitation.event_id, []),
+        }
+        for invitation in invitations
+    ]

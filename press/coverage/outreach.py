@@ -11,7 +11,7 @@ from press.core.queue import enqueue_on_commit
 from press.coverage import tasks
 from press.coverage.enums import InvitationState
 from press.coverage.models import CoverageInvitation
-from press.coverage.selectors import coverage_invitees
+from press.coverage.selectors import coverage_invitees_to_ask
 from press.events.models import Event
 
 
@@ -25,9 +25,6 @@ def coverage_invitations_prepare(*, event: Event, by: Any) -> list[CoverageInvit
     (only those who checked in, once check-ins are known) who may still be mailed and
     has not been asked yet. Sent after commit by the background task. Returns the new
     invitations; asking again asks nobody twice."""
-    asked = set(
-        CoverageInvitation.objects.filter(event=event).values_list("journalist_id", flat=True)
-    )
     with transaction.atomic():
         invitations = CoverageInvitation.objects.bulk_create(
             [
@@ -38,8 +35,7 @@ def coverage_invitations_prepare(*, event: Event, by: Any) -> list[CoverageInvit
                     language=_language(journalist),
                     created_by=by,
                 )
-                for journalist in coverage_invitees(event=event)
-                if journalist.pk not in asked
+                for journalist in coverage_invitees_to_ask(event=event)
             ]
         )
         invitations = list(

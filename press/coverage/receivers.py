@@ -9,7 +9,11 @@ from contacts.privacy import PERSONAL_DATA_SECTIONS
 from contacts.signals import journalist_erased
 from press.core.tracking import tracking_handler_register
 from press.coverage.invitations import coverage_invitation_track
-from press.coverage.items import coverage_erase, coverage_personal_data
+from press.coverage.items import (
+    coverage_erase,
+    coverage_invitations_personal_data,
+    coverage_personal_data,
+)
 from press.mailings.tracking import is_hard_bounce
 
 
@@ -27,5 +31,6 @@ def connect() -> None:
     """Hook the receivers up (from CoverageConfig.ready)."""
     tracking_handler_register(on_tracking)
     journalist_erased.connect(on_journalist_erased, dispatch_uid="press.coverage.erased")
-    if coverage_personal_data not in PERSONAL_DATA_SECTIONS:
-        PERSONAL_DATA_SECTIONS.append(coverage_personal_data)
+    for section in (coverage_personal_data, coverage_invitations_personal_data):
+        if section not in PERSONAL_DATA_SECTIONS:
+            PERSONAL_DATA_SECTIONS.append(section)

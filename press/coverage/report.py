@@ -7,7 +7,10 @@ bar charts, then the clippings list with headline, outlet, date and link. Text i
 in Noto Sans so that every European name prints (Helvetica has no Ł or Cyrillic).
 """
 
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import accumulate
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
@@ -20,7 +23,9 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     KeepTogether,
@@ -35,7 +40,7 @@ from reportlab.platypus.flowables import Flowable
 
 from press.core.spreadsheets import write_xlsx
 from press.core.translated import language_name
-from press.coverage.enums import CoverageKind
+from press.coverage.enums import CoverageKind, CoverageSource
 from press.coverage.models import CoverageItem
 from press.coverage.selectors import CoverageSummary, coverage_summary
 from press.events.models import Event
@@ -132,6 +137,137 @@ class BarChart(Flowable):
                 String(label_width + bar + 2 * mm, y, number(count), fontName=self.font, fontSize=8)
             )
         drawing.drawOn(self.canv, 0, 0)
+
+
+@dataclass(frozen=True)
+class ClippingLayout:
+    """The clippings measured once for a column width: each row's headline lines and
+    link as shown, and where each row starts from the top of the whole list (a part's
+    height and a page's split are then a subtraction and a search, not a sum)."""
+
+    rows: list[tuple[str, str, str, str]]  # headline, url, outlet, date
+    lines: list[list[str]]
+    links: list[str]
+    outlets: list[str]
+    offsets: list[float]
+
+
+class ClippingList(Flowable):
+    """The clippings list: headline (wrapped) over its link, outlet, date; the header
+    repeats on every page. Laid out with plain string widths and drawn as text on the
+    canvas, not as a table of paragraphs: thousands of rows stay quick to typeset.
+    A part of the list split onto the next page shares the measured layout."""
+
+    FONT_SIZE = 8
+    LEADING = 10
+    PAD = 3
+
+    def __init__(
+        self,
+        rows: list[tuple[str, str, str, str]],
+        *,
+        width: float,
+        font: str,
+        headers: tuple[str, str, str],
+        layout: ClippingLayout | None = None,
+        start: int = 0,
+        end: int | None = None,
+    ):
+        super().__init__()
+        self.width = width
+        self.font = font
+        self.headers = headers
+        self.columns = (0.0, width * 0.6, width * 0.85)
+        self.header_height = self.LEADING + 2 * self.PAD
+        self.layout = layout or self._lay_out(rows)
+        self.start, self.end = start, len(rows) if end is None else end
+
+    def _fit(self, text: str, width: float) -> str:
+        if stringWidth(text, self.font, self.FONT_SIZE) <= width:
+            return text
+        while text and stringWidth(text + "…", self.font, self.FONT_SIZE) > width:
+            text = text[: int(len(text) * 0.9)]
+        return text + "…"
+
+    def _lay_out(self, rows: list[tuple[str, str, str, str]]) -> ClippingLayout:
+        first = self.columns[1] - self.PAD * 2
+        second = self.columns[2] - self.columns[1] - self.PAD * 2
+        lines = [
+            simpleSplit(headline, self.font, self.FONT_SIZE, first) or [""]
+            for headline, _url, _outlet, _date in rows
+        ]
+        heights = [(len(row) + 1) * self.LEADING + 2 * self.PAD for row in lines]
+        return ClippingLayout(
+            rows=rows,
+            lines=lines,
+            links=[self._fit(url, first) for _headline, url, _outlet, _date in rows],
+            outlets=[self._fit(outlet, second) for _headline, _url, outlet, _date in rows],
+            offsets=list(accumulate(heights, initial=0.0)),
+        )
+
+    def _part(self, start: int, end: int) -> "ClippingList":
+        # A new flowable, not a copy: the document marks the ones it had to postpone.
+        return ClippingList(
+            self.layout.rows,
+            width=self.width,
+            font=self.font,
+            headers=self.headers,
+            layout=self.layout,
+            start=start,
+            end=end,
+        )
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        offsets = self.layout.offsets
+        self.height = self.header_height + offsets[self.end] - offsets[self.start]
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        offsets = self.layout.offsets
+        limit = offsets[self.start] + available_height - self.header_height
+        end = min(self.end, bisect_right(offsets, limit) - 1)
+        if end <= self.start:
+            return []
+        return [self._part(self.start, end), self._part(end, self.end)]
+
+    def draw(self) -> None:
+        canvas = self.canv
+        top = self.height
+        canvas.setFillColor(INK)
+        canvas.rect(0, top - self.header_height, self.width, self.header_height, stroke=0, fill=1)
+        canvas.setFillColor(colors.white)
+        canvas.setFont(self.font, 8.5)
+        baseline = top - self.PAD - self.LEADING + 2
+        for x, header in zip(self.columns, self.headers, strict=True):
+            canvas.drawString(x + self.PAD, baseline, header)
+        y = top - self.header_height
+        canvas.setFont(self.font, self.FONT_SIZE)
+        canvas.setStrokeColor(colors.HexColor("#D5DCE3"))
+        canvas.setLineWidth(0.25)
+        layout = self.layout
+        for index in range(self.start, self.end):
+            _headline, url, _outlet, date = layout.rows[index]
+            lines, shown_url, outlet = (
+                layout.lines[index],
+                layout.links[index],
+                layout.outlets[index],
+            )
+            height = layout.offsets[index + 1] - layout.offsets[index]
+            baseline = y - self.PAD - self.LEADING + 2
+            canvas.setFillColor(colors.black)
+            for line in lines:
+                canvas.drawString(self.PAD, baseline, line)
+                baseline -= self.LEADING
+            canvas.drawString(self.columns[1] + self.PAD, y - self.PAD - self.LEADING + 2, outlet)
+            canvas.drawString(self.columns[2] + self.PAD, y - self.PAD - self.LEADING + 2, date)
+            canvas.setFillColor(BAR)
+            canvas.drawString(self.PAD, baseline, shown_url)
+            link_width = stringWidth(shown_url, self.font, self.FONT_SIZE)
+            canvas.linkURL(
+                url, (self.PAD, baseline - 2, self.PAD + link_width, baseline + 8), relative=1
+            )
+            y -= height
+            canvas.line(0, y, self.width, y)
 
 
 def _styles(font: str) -> dict[str, ParagraphStyle]:
@@ -252,27 +388,28 @@ def coverage_report_write(*, event: Event, target: str | IO[bytes]) -> CoverageS
     else:
         story.append(Paragraph(escape(_("No release was sent for this event.")), styles["base"]))
     story += [PageBreak(), Paragraph(escape(_("Clippings")), styles["h2"])]
-    clipping_rows: list[list[Any]] = [[_("Headline"), _("Outlet"), _("Date")]]
-    for item in _clippings(event):
-        link = escape(item.url)
-        clipping_rows.append(
-            [
-                Paragraph(
-                    f'{escape(item.headline)}<br/><a href="{link}" color="#2F6FA3">{link}</a>',
-                    styles["cell"],
-                ),
-                Paragraph(escape(item.outlet_name or "—"), styles["cell"]),
-                formats.date_format(item.published_on, "SHORT_DATE_FORMAT")
-                if item.published_on
-                else "—",
-            ]
+    clipping_rows = [
+        (
+            item.headline,
+            item.url,
+            item.outlet_name or "—",
+            formats.date_format(item.published_on, "SHORT_DATE_FORMAT")
+            if item.published_on
+            else "—",
         )
-    if len(clipping_rows) == 1:
+        for item in _clippings(event)
+    ]
+    if not clipping_rows:
         story.append(Paragraph(escape(_("No coverage recorded yet.")), styles["base"]))
     else:
-        table = _table(clipping_rows, widths=[width * 0.6, width * 0.25, width * 0.15], font=font)
-        table.setStyle(TableStyle([("ALIGN", (1, 0), (-1, -1), "LEFT")]))
-        story.append(table)
+        story.append(
+            ClippingList(
+                clipping_rows,
+                width=width,
+                font=font,
+                headers=(_("Headline"), _("Outlet"), _("Date")),
+            )
+        )
 
     def footer(canvas: Any, document: Any) -> None:
         canvas.saveState()
@@ -312,26 +449,51 @@ def coverage_export_headers() -> list[str]:
 
 
 def coverage_export_rows(*, event: Event) -> Iterator[list[Any]]:
-    kinds = dict(CoverageKind.choices)
+    # Plain values and the choice labels translated once: no model instance per item.
+    kinds = {code: str(label) for code, label in CoverageKind.choices}
+    sources = {code: str(label) for code, label in CoverageSource.choices}
     items = (
         CoverageItem.objects.filter(event=event)
-        .select_related("journalist")
         .order_by("published_on", "pk")
+        .values_list(
+            "headline",
+            "outlet_name",
+            "country",
+            "published_on",
+            "language",
+            "kind",
+            "estimated_audience",
+            "journalist__first_name",
+            "journalist__last_name",
+            "source",
+            "url",
+        )
         .iterator(chunk_size=2000)
     )
-    for item in items:
-        journalist = item.journalist
+    for (
+        headline,
+        outlet_name,
+        country,
+        published_on,
+        language,
+        kind,
+        audience,
+        first_name,
+        last_name,
+        source,
+        url,
+    ) in items:
         yield [
-            item.headline,
-            item.outlet_name,
-            str(item.country) if item.country else "",
-            item.published_on,
-            item.language,
-            str(kinds.get(item.kind, item.kind)),
-            item.estimated_audience,
-            f"{journalist.first_name} {journalist.last_name}".strip() if journalist else "",
-            item.get_source_display(),
-            item.url,
+            headline,
+            outlet_name,
+            country or "",
+            published_on,
+            language,
+            kinds.get(kind, kind),
+            audience,
+            f"{first_name or ''} {last_name or ''}".strip(),
+            sources.get(source, source),
+            url,
         ]
 
 

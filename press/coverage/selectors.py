@@ -12,7 +12,7 @@ from press.accreditation.enums import BadgeRequestState
 from press.accreditation.models import BadgeRequest
 from press.checkin.selectors import checkin_attended_request_ids
 from press.core.lookups import same_text
-from press.coverage.models import CoverageItem
+from press.coverage.models import CoverageInvitation, CoverageItem
 from press.events.models import Event
 from press.mailings.enums import DeliveryState, MailingKind
 from press.mailings.models import Mailing
@@ -33,28 +33,40 @@ def accredited_requests(*, event: Event) -> QuerySet[BadgeRequest]:
     )
 
 
-def coverage_invitees(*, event: Event) -> list[Journalist]:
-    """Who is asked for coverage: accredited journalists who may still be mailed and,
-    once check-ins are known, only those who came."""
+def _invitee_requests(*, event: Event) -> QuerySet[BadgeRequest]:
     requests = accredited_requests(event=event)
     attended = attended_request_ids(event=event)
     if attended is not None:
         requests = requests.filter(pk__in=attended)
-    ids = requests.values("journalist_id")
-    return list(Journalist.objects.mailable().filter(pk__in=ids).order_by("last_name", "pk"))
+    return requests
 
 
-def attended_without_coverage(*, event: Event) -> list[BadgeRequest]:
+def coverage_invitees_to_ask(*, event: Event) -> QuerySet[Journalist]:
+    """Who is asked for coverage and has not been asked yet: accredited journalists of
+    `event` who may still be mailed and, once check-ins are known, only those who came.
+    A query: the back office counts it in SQL, asking lists it."""
+    ids = _invitee_requests(event=event).values("journalist_id")
+    asked = CoverageInvitation.objects.filter(event=event).values("journalist_id")
+    return (
+        Journalist.objects.mailable()
+        .filter(pk__in=ids)
+        .exclude(pk__in=asked)
+        .order_by("last_name", "pk")
+    )
+
+
+def attended_without_coverage(*, event: Event) -> QuerySet[BadgeRequest]:
     """Accredited journalists who came (every accredited one while attendance is not
-    known) and have no coverage item for the event."""
-    requests = accredited_requests(event=event).select_related("journalist", "outlet")
-    attended = attended_request_ids(event=event)
-    if attended is not None:
-        requests = requests.filter(pk__in=attended)
+    known) and have no coverage item for the event, by name, as a query (the back
+    office shows it a page at a time)."""
     published = CoverageItem.objects.filter(event=event, journalist__isnull=False).values(
         "journalist_id"
     )
-    return list(requests.exclude(journalist_id__in=published).order_by("last_name", "pk"))
+    return (
+        _invitee_requests(event=event)
+        .exclude(journalist_id__in=published)
+        .order_by("last_name", "pk")
+    )
 
 
 @dataclass(frozen=True)

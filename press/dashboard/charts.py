@@ -2,6 +2,7 @@
 permission that shows each, and their geometry as server-drawn SVG (bars and a funnel;
 no script, nothing from outside)."""
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ from django_countries import countries
 
 from contacts.enums import OutletKind
 from press.accreditation.enums import BadgeRequestState
+from press.core.dates import date_short
 from press.core.typing import StrOrPromise
 from press.coverage.enums import CoverageKind
 from press.dashboard.selectors import (
@@ -45,6 +47,11 @@ def _language(code: str) -> str:
         return str(get_language_info(code)["name_translated"])
     except KeyError:
         return code
+
+
+def _day(value: str) -> str:
+    """An ISO day as the reader writes it short: "20 nov." / "20 Nov"."""
+    return date_short(dt.date.fromisoformat(value)) if value else str(_("Unknown"))
 
 
 def _same(value: str) -> str:
@@ -103,7 +110,7 @@ CHARTS: dict[str, Chart] = {
             _("Day"),
             REQUESTS,
             lambda event: requests_by(event=event, dimension="day"),
-            _same,
+            _day,
         ),
         Chart(
             "checkins-hour",
