@@ -21,6 +21,12 @@ def _isolated_files_and_tasks(settings, tmp_path):
     from django.core.cache import caches
 
     caches["newsroom"].clear()
+    yield
+    # A request leaves its language active in the thread (LocaleMiddleware activates it
+    # and nothing deactivates it): the next test starts from the site's default again.
+    from django.utils import translation
+
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -167,6 +167,27 @@ def test_scan_page_renders_for_the_desk(desk):
     assert "<script>" not in body and " style=" not in body
 
 
+@pytest.mark.parametrize(
+    "language, one, many",
+    [
+        (
+            "fr",
+            "Liste de %(time)s\u202f: %(count)d badge",
+            "Liste de %(time)s\u202f: %(count)d badges",
+        ),
+        ("en", "List of %(time)s: %(count)d badge", "List of %(time)s: %(count)d badges"),
+    ],
+)
+def test_the_page_gives_its_script_each_counted_form(desk, language, one, many):
+    body = desk.get(reverse("checkin:scan"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    zero = one if language == "fr" else many  # French counts 0 in the singular
+    assert f'data-str-list-zero="{zero}"' in body
+    assert f'data-str-list-one="{one}"' in body
+    assert f'data-str-list-many="{many}"' in body
+    assert "data-str-list=" not in body
+
+
 def test_scan_anonymous_page_goes_to_login(client):
     response = client.get(reverse("checkin:scan"))
 

@@ -174,6 +174,10 @@ def answer_payload(answer: ScanAnswer) -> dict[str, Any]:
     return payload
 
 
+def _counted(key: str, words: Callable[[int], str]) -> dict[str, str]:
+    return {f"{key}-{form}": words(count) for form, count in (("zero", 0), ("one", 1), ("many", 2))}
+
+
 def js_strings() -> dict[str, str]:
     """The page script's words, in the desk's language (as data attributes: no inline
     script). Placeholders stay as %(name)s for the script to fill."""
@@ -204,15 +208,19 @@ def js_strings() -> dict[str, str]:
         "no-list": _(
             "Offline and no list on this device: let nobody in without calling the press office."
         ),
-        "list": _("List of %(time)s: %(count)s badges"),
-        "queue-zero": ngettext(
-            "%(count)d scan waiting to be sent", "%(count)d scans waiting to be sent", 0
+        # Counted words come in the forms the script picks by count (0, 1, more): the
+        # French and English plural rules both fit these three.
+        **_counted(
+            "list",
+            lambda n: ngettext(
+                "List of %(time)s: %(count)d badge", "List of %(time)s: %(count)d badges", n
+            ),
         ),
-        "queue-one": ngettext(
-            "%(count)d scan waiting to be sent", "%(count)d scans waiting to be sent", 1
-        ),
-        "queue-many": ngettext(
-            "%(count)d scan waiting to be sent", "%(count)d scans waiting to be sent", 2
+        **_counted(
+            "queue",
+            lambda n: ngettext(
+                "%(count)d scan waiting to be sent", "%(count)d scans waiting to be sent", n
+            ),
         ),
         "this-device": _("this device"),
         "no-code": _("Scan or type a badge code."),

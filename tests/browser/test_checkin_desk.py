@@ -2,6 +2,8 @@
 list it says to call the press office. (Scanning online, offline and syncing is journey
 4 in test_journeys.py.)"""
 
+import re
+
 import pytest
 
 from press.checkin.models import CheckIn
@@ -81,7 +83,7 @@ def test_desk_offline_shows_a_placeholder_for_a_journalist_without_a_photo(
     page.fill("#id_password", "correct horse battery staple")
     page.get_by_role("button").last.click()
     page.wait_for_url("**/office/checkin/")
-    page.locator("#list-status").filter(has_text="1 badge").wait_for()
+    page.locator("#list-status").filter(has_text=re.compile(r": 1 badge$")).wait_for()
     context.set_offline(True)
     page.locator("#net").filter(has_text="Hors ligne").wait_for()
 

@@ -24,6 +24,11 @@
     return text;
   }
 
+  // The key of a counted string: the page carries its forms for 0, 1 and more.
+  function counted(key, count) {
+    return key + (count === 0 ? "-zero" : (count === 1 ? "-one" : "-many"));
+  }
+
   function byId(id) { return document.getElementById(id); }
 
   var codeInput = byId("code");
@@ -154,7 +159,7 @@
       var pill = byId("list-status");
       if (!meta) { pill.hidden = true; return; }
       pill.hidden = false;
-      pill.textContent = str("list", { time: timeLabel(meta.generatedAt), count: meta.count });
+      pill.textContent = str(counted("list", meta.count), { time: timeLabel(meta.generatedAt), count: meta.count });
     });
   }
 
@@ -163,8 +168,7 @@
       var pill = byId("queue-status");
       var count = queue.length;
       pill.hidden = count === 0;
-      var key = count === 0 ? "queue-zero" : (count === 1 ? "queue-one" : "queue-many");
-      pill.textContent = str(key, { count: count });
+      pill.textContent = str(counted("queue", count), { count: count });
       return count;
     });
   }
