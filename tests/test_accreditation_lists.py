@@ -1,11 +1,14 @@
 """The review queue and the invitations page at volume: the per-outlet count runs for
 the page shown only, and the invitations come a page at a time."""
 
+from collections import Counter
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from press.accreditation.admin import INVITATIONS_PER_PAGE
+from press.accreditation.invitations import invitation_deliveries, invitation_state_counts
 from press.mailings.enums import MailingKind
 from press.mailings.models import Delivery, Mailing
 from tests.factories import JournalistFactory, OutletFactory
@@ -108,5 +111,43 @@ def test_invitations_page_counts_its_deliveries_once(client, staff_user, event):
         response = client.get(f"{CHANGELIST}invitations/")
 
     reading = [q["sql"] for q in queries if '"mailings_delivery"' in q["sql"]]
-    assert len(reading) == 2  # the totals by state, then the page
+    # How far all went, how far those that led to a request went, then the page.
+    assert len(reading) == 3
+    assert not any("GROUP BY" in sql for sql in reading)
     assert response.context["page_obj"].paginator.count == 3
+
+
+def test_invitation_counts_agree_with_each_invitation_state(event):
+    mailing = Mailing.objects.create(kind=MailingKind.INVITATION, event=event)
+    reminder = Mailing.objects.create(kind=MailingKind.INVITATION, event=event)
+    now = timezone.now()
+    cases = [
+        ({}, None),
+        ({"opened_at": now}, None),
+        ({"opened_at": now, "clicked_at": now}, None),
+        ({"clicked_at": now}, "by journalist"),
+        ({"opened_at": now}, "by address"),
+        ({}, "by address"),
+    ]
+    for times, request in cases:
+        journalist = JournalistFactory()
+        for sent_by in (mailing, reminder):
+            Delivery.objects.create(
+                mailing=sent_by,
+                journalist=journalist,
+                email=journalist.email,
+                language="fr",
+                sent_at=now,
+                **times,
+            )
+        if request == "by journalist":
+            BadgeRequestFactory(event=event, journalist=journalist, email="other@x.example")
+        elif request == "by address":
+            BadgeRequestFactory(event=event, journalist=None, email=journalist.email.upper())
+    Delivery.objects.create(mailing=mailing, email="draft@x.example", language="fr")
+
+    counts = invitation_state_counts(event=event)
+
+    states = Counter(invitation_deliveries(event=event).values_list("invitation_state", flat=True))
+    assert counts == {"requested": 6, "clicked": 2, "opened": 2, "sent": 2}
+    assert counts == {state: states.get(state, 0) for state in counts}

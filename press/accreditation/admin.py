@@ -347,6 +347,9 @@ class BadgeRequestAdmin(OfficeAdmin):
     date_hierarchy = "submitted_at"
     # "N results" without a second count of every request of every event.
     show_full_result_count = False
+    # A reviewer works down the queue: 50 requests, each with its photo and flags, fill
+    # several screens already, and cost half the rendering of Django's 100.
+    list_per_page = 50
     actions = ["approve_selected", "waitlist_selected", "reject_selected", "export_selected"]
     inlines = [TransitionInline, EmailInline]
     readonly_fields = [
