@@ -20,7 +20,12 @@ from press.accreditation.enums import BadgeRequestState, EmailState
 from press.accreditation.models import AccreditationSettings, BadgeRequest, BadgeRequestEmail
 from press.badges.qr import badge_qr_inline
 from press.core.emails import InlineImage, send_email
-from press.core.tracking import tracked_email_record
+from press.core.tracking import (
+    metadata_row_id,
+    tracked_email_failed,
+    tracked_email_record,
+    tracked_email_sent,
+)
 from press.core.translated import pick
 from press.events.models import Event
 
@@ -92,6 +97,7 @@ def badge_request_email_send(*, email: BadgeRequestEmail) -> bool:
     queued; a provider's refusal marks it failed. Returns whether it was sent."""
     if not _claim(email):
         return False
+    row = BadgeRequestEmail.objects.filter(pk=email.pk)
     badge_request = email.badge_request
     language = badge_request.language
     pickup = badge_pickup(event=badge_request.event, language=language)
@@ -129,20 +135,12 @@ def badge_request_email_send(*, email: BadgeRequestEmail) -> bool:
         )
     except Exception as error:
         logger.warning("Accreditation email %s was refused", email.pk, exc_info=True)
-        BadgeRequestEmail.objects.filter(pk=email.pk).update(
-            state=EmailState.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
-        )
+        tracked_email_failed(rows=row, error=error, failed=EmailState.FAILED)
         return False
-    sent = BadgeRequestEmail.objects.filter(pk=email.pk)
-    # An early provider event may already have moved it on: keep that state.
-    sent.filter(state=EmailState.SENDING).update(state=EmailState.SENT)
-    sent.update(sent_at=timezone.now(), message_id=(message_id or "")[:200])
+    tracked_email_sent(
+        rows=row, message_id=message_id, sending=EmailState.SENDING, sent=EmailState.SENT
+    )
     return True
-
-
-def _email_id(metadata: object) -> int | None:
-    value = metadata.get(METADATA_KEY) if isinstance(metadata, dict) else None
-    return int(value) if isinstance(value, str | int) and str(value).isdigit() else None
 
 
 def badge_request_email_track(
@@ -163,7 +161,7 @@ def badge_request_email_track(
         email = tracked_email_record(
             rows=emails,
             event=event,
-            row_id=_email_id(event.metadata),
+            row_id=metadata_row_id(event.metadata, METADATA_KEY),
             state=state,
             field=field,
             rank=EmailState.rank,

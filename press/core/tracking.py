@@ -78,3 +78,25 @@ def tracked_email_record(
             row.error = (event.description or event.mta_response or "")[:2000]
     row.save(update_fields=["message_id", field, "state", "error"])
     return row
+
+
+def metadata_row_id(metadata: object, key: str) -> int | None:
+    """The row id an email carried in its metadata under `key`, as the provider gives
+    it back (a string or a number); None when it is missing or not a whole number."""
+    value = metadata.get(key) if isinstance(metadata, dict) else None
+    return int(value) if isinstance(value, str | int) and str(value).isdigit() else None
+
+
+def tracked_email_sent(
+    *, rows: "QuerySet[Any]", message_id: str | None, sending: str, sent: str
+) -> None:
+    """The emailed row in `rows` left for the provider: its message id and time kept, its
+    state moved from `sending` to `sent`, unless an early provider event already moved
+    it further (that state is kept)."""
+    rows.filter(state=sending).update(state=sent)
+    rows.update(sent_at=timezone.now(), message_id=(message_id or "")[:200])
+
+
+def tracked_email_failed(*, rows: "QuerySet[Any]", error: Exception, failed: str) -> None:
+    """The provider refused the emailed row in `rows`: marked `failed` with the reason."""
+    rows.update(state=failed, error=f"{type(error).__name__}: {error}"[:2000])

@@ -21,7 +21,12 @@ from django.utils import timezone, translation
 from contacts.enums import SuppressionReason
 from contacts.journalists import journalist_suppress
 from press.core.emails import send_email
-from press.core.tracking import tracked_email_record
+from press.core.tracking import (
+    metadata_row_id,
+    tracked_email_failed,
+    tracked_email_record,
+    tracked_email_sent,
+)
 from press.coverage.enums import CoverageSource, InvitationState
 from press.coverage.items import coverage_add, coverage_url_normalise, outlet_guess
 from press.coverage.metadata import MetadataError, page_metadata_read
@@ -57,9 +62,8 @@ def coverage_invitation_send(*, invitation: CoverageInvitation) -> bool:
     """Send one queued invitation and record the provider's message id. Sends nothing
     for one no longer queued; a provider's refusal marks it failed. Returns whether
     it was sent."""
-    claimed = CoverageInvitation.objects.filter(
-        pk=invitation.pk, state=InvitationState.QUEUED
-    ).update(state=InvitationState.SENDING)
+    row = CoverageInvitation.objects.filter(pk=invitation.pk)
+    claimed = row.filter(state=InvitationState.QUEUED).update(state=InvitationState.SENDING)
     if not claimed:
         return False
     journalist = invitation.journalist
@@ -79,20 +83,12 @@ def coverage_invitation_send(*, invitation: CoverageInvitation) -> bool:
         )
     except Exception as error:
         logger.warning("Coverage invitation %s was refused", invitation.pk, exc_info=True)
-        CoverageInvitation.objects.filter(pk=invitation.pk).update(
-            state=InvitationState.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
-        )
+        tracked_email_failed(rows=row, error=error, failed=InvitationState.FAILED)
         return False
-    sent = CoverageInvitation.objects.filter(pk=invitation.pk)
-    # An early provider event may already have moved it on: keep that state.
-    sent.filter(state=InvitationState.SENDING).update(state=InvitationState.SENT)
-    sent.update(sent_at=timezone.now(), message_id=(message_id or "")[:200])
+    tracked_email_sent(
+        rows=row, message_id=message_id, sending=InvitationState.SENDING, sent=InvitationState.SENT
+    )
     return True
-
-
-def _invitation_id(metadata: object) -> int | None:
-    value = metadata.get(METADATA_KEY) if isinstance(metadata, dict) else None
-    return int(value) if isinstance(value, str | int) and str(value).isdigit() else None
 
 
 def coverage_invitation_track(
@@ -115,7 +111,7 @@ def coverage_invitation_track(
         invitation = tracked_email_record(
             rows=invitations,
             event=event,
-            row_id=_invitation_id(event.metadata),
+            row_id=metadata_row_id(event.metadata, METADATA_KEY),
             state=state,
             field=field,
             rank=InvitationState.rank,
