@@ -1,6 +1,7 @@
 """What several benchmarks share: a throw-away database built without migrations, and
 waiting for a server started on the loopback to answer its health check."""
 
+import contextlib
 import http.client
 import os
 import subprocess
@@ -50,13 +51,10 @@ def wait_for_health(port: int, *, seconds: float, server: subprocess.Popen | Non
         if server is not None and server.poll() is not None:
             raise SystemExit("gunicorn stopped before answering")
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        try:
+        # Refused or cut off: the server is not listening yet, so try again shortly.
+        with contextlib.closing(connection), contextlib.suppress(OSError):
             connection.request("GET", "/healthz")
             if connection.getresponse().status == 200:
                 return
-        except OSError:
-            pass
-        finally:
-            connection.close()
         time.sleep(0.25)
     raise SystemExit("gunicorn did not answer /healthz in time")

@@ -117,3 +117,15 @@ def axe_serious(page, axe_source: str) -> list[str]:
         for violation in result["violations"]
         if violation["impact"] in ("serious", "critical")
     ]
+
+
+def log_in(page, username: str, landing: str = "/admin/") -> None:
+    """Log a factory-made staff user in through the admin's login page and wait for
+    `landing`, where the login sends them."""
+    from tests.factories import STAFF_PASSWORD
+
+    page.goto(f"/admin/login/?next={landing}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", STAFF_PASSWORD)
+    page.get_by_role("button").last.click()
+    page.wait_for_url(f"**{landing}")

@@ -7,7 +7,7 @@ from django.utils import translation
 
 from press import permissions
 from press.accreditation.enums import BadgeRequestState
-from tests.browser.conftest import axe_serious
+from tests.browser.conftest import axe_serious, log_in
 from tests.factories import EventFactory, JournalistFactory
 from tests.factories.accreditation import BadgeRequestFactory
 from tests.factories.checkin import approved_request, badge_for, event_today
@@ -67,11 +67,7 @@ def _logged_in(chromium, live_server, language, username, landing="/admin/"):
         base_url=live_server.url, locale=f"{language}-BE", service_workers="block"
     )
     page = context.new_page()
-    page.goto(f"/admin/login/?next={landing}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "correct horse battery staple")
-    page.get_by_role("button").last.click()
-    page.wait_for_url(f"**{landing}")
+    log_in(page, username, landing)
     return context, page
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from press import permissions
 from press.badges.models import Badge
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 from tests.factories.badges import BadgeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,11 +46,7 @@ def officer_page(chromium, live_server, staff_user, request):
     page.set_default_timeout(15_000)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto("/admin/login/")
-    page.fill("#id_username", "amelie")
-    page.fill("#id_password", "correct horse battery staple")
-    page.get_by_role("button").last.click()
-    page.wait_for_url("**/admin/")
+    log_in(page, "amelie")
     yield language, page
     context.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from press.checkin.models import CheckIn
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 from tests.factories.checkin import approved_request, badge_for, event_today
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,11 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_desk_page_installs_its_service_worker_and_keeps_the_page(page, staff_user, live_server):
     staff_user("Check-in desk", username="tom")
-    page.goto("/admin/login/?next=/office/checkin/")
-    page.fill("#id_username", "tom")
-    page.fill("#id_password", "correct horse battery staple")
-    page.get_by_role("button").last.click()
-    page.wait_for_url("**/office/checkin/")
+    log_in(page, "tom", "/office/checkin/")
 
     scope = page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
     assert scope == f"{live_server.url}/office/checkin/"
@@ -48,11 +44,7 @@ def test_desk_offline_without_a_list_says_to_call_the_press_office(
     page.set_default_timeout(15_000)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto("/admin/login/?next=/office/checkin/")
-    page.fill("#id_username", "tom")
-    page.fill("#id_password", "correct horse battery staple")
-    page.get_by_role("button").last.click()
-    page.wait_for_url("**/office/checkin/")
+    log_in(page, "tom", "/office/checkin/")
     context.set_offline(True)
     page.locator("#net").filter(has_text="Hors ligne").wait_for()
 
@@ -78,11 +70,7 @@ def test_desk_offline_shows_a_placeholder_for_a_journalist_without_a_photo(
     page.set_default_timeout(15_000)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto("/admin/login/?next=/office/checkin/")
-    page.fill("#id_username", "tom")
-    page.fill("#id_password", "correct horse battery staple")
-    page.get_by_role("button").last.click()
-    page.wait_for_url("**/office/checkin/")
+    log_in(page, "tom", "/office/checkin/")
     page.locator("#list-status").filter(has_text=re.compile(r": 1 badge$")).wait_for()
     context.set_offline(True)
     page.locator("#net").filter(has_text="Hors ligne").wait_for()

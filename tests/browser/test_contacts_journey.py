@@ -5,17 +5,10 @@ from openpyxl import Workbook, load_workbook
 
 from contacts.models import ContactList, Journalist
 from press import permissions
+from tests.browser.conftest import log_in
 from tests.factories import JournalistFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def log_in(page, username):
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "correct horse battery staple")
-    page.get_by_role("button").last.click()
-    page.wait_for_url("**/admin/")
 
 
 def test_officer_previews_then_applies_a_spreadsheet_import(page, staff_user, tmp_path):

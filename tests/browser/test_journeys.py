@@ -41,7 +41,7 @@ from press.mailings.enums import MailingKind, MailingState
 from press.mailings.models import Delivery, Mailing
 from press.releases.enums import ReleaseStatus
 from press.releases.models import Release, ReleaseReading
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 from tests.factories import (
     ContactListFactory,
     EventFactory,
@@ -60,16 +60,7 @@ from tests.factories.releases import AttachmentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "correct horse battery staple"
 SCRIPT = "<script>document.title='pwned'</script>"
-
-
-def log_in(page, username, landing="/admin/"):
-    page.goto(f"/admin/login/?next={landing}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button").last.click()
-    page.wait_for_url(f"**{landing}")
 
 
 def new_page(chromium, live_server, **options):

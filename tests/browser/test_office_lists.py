@@ -11,18 +11,16 @@ from tests.factories.mailings import bilingual_release
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
-from tests.browser.conftest import SCREENSHOTS, screenshot  # noqa: E402
+from tests.browser.conftest import SCREENSHOTS, log_in, screenshot  # noqa: E402
 
 
-def log_in(page, username, language):
+def log_in_speaking(page, username, language):
+    """Log in with the back office set to `language` (its language cookie)."""
     page.goto("/admin/login/")
     page.context.add_cookies(
         [{"name": "django_language", "value": language, "url": page.url.split("/admin/")[0] + "/"}]
     )
-    page.fill("#id_username", username)
-    page.fill("#id_password", "correct horse battery staple")
-    page.get_by_role("button").last.click()
-    page.wait_for_url("**/admin/")
+    log_in(page, username)
 
 
 def overflow(page) -> int:
@@ -59,7 +57,7 @@ def test_journalist_list_and_review_queue_fit_at_1366(page, staff_user, event, l
             outlet_name="Ellinikí Radiofonía Tileórasi Thessaloníki",
         )
     page.set_viewport_size({"width": 1366, "height": 900})
-    log_in(page, "lea", language)
+    log_in_speaking(page, "lea", language)
 
     page.goto("/admin/contacts/journalist/")
     assert page.locator("#nav-sidebar").is_visible()
@@ -85,7 +83,7 @@ def test_mailing_page_counts_recipients_live(page, staff_user, event, language):
     JournalistFactory(language="en").lists.add(english)
     JournalistFactory(language="en", suppressed_at=timezone.now()).lists.add(english)
     page.set_viewport_size({"width": 1366, "height": 900})
-    log_in(page, "julien", language)
+    log_in_speaking(page, "julien", language)
 
     page.goto(f"/admin/mailings/mailing/add/?release={release.pk}")
     region = page.locator(".mailing-live-count-text")
@@ -134,7 +132,7 @@ def test_recipient_count_stays_beside_the_recipient_fields(
     for contact_list in lists[:2]:
         JournalistFactory(language="fr").lists.add(contact_list)
     page.set_viewport_size({"width": width, "height": 800})
-    log_in(page, "julien", language)
+    log_in_speaking(page, "julien", language)
 
     page.goto(f"/admin/mailings/mailing/add/?release={release.pk}")
     page.get_by_label("Presse régionale 0").check()

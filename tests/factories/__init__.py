@@ -12,6 +12,9 @@ from press.events.models import Event
 from press.releases.enums import ReleaseStatus
 from press.releases.models import Release, ReleaseVersion
 
+# Every staff user the factories make logs in with this password.
+STAFF_PASSWORD = "correct horse battery staple"
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -20,7 +23,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@office.example")
-    password = factory.django.Password("correct horse battery staple")
+    password = factory.django.Password(STAFF_PASSWORD)
 
 
 class EventFactory(factory.django.DjangoModelFactory):
