@@ -35,6 +35,8 @@ def emails_in(response) -> list[str]:
 
 def assert_constant_queries(client, url, make_rows, django_assert_num_queries):
     make_rows(1)
+    # A first request fills the process's caches (content types, …): not counted.
+    assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as one_row:
         assert client.get(url).status_code == 200
     make_rows(49)
