@@ -163,7 +163,7 @@ def test_bulk_approve_reports_capacity_refusals(
     second.refresh_from_db()
     assert (first.state, second.state) == (State.APPROVED, State.SUBMITTED)
     assert _messages(response) == [
-        f"{second.full_name}: La capacité presse de 1 badges est atteinte.",
+        f"{second.full_name}: La capacité presse de 1 badge est atteinte.",
         "1 demande passée à l’état «\u202facceptée\u202f».",
     ]
     assert len(mail.outbox) == 1

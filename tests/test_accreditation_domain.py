@@ -335,7 +335,7 @@ def test_approve_refused_when_press_capacity_reached(event, reviewer):
         accreditation_approve(badge_request=waiting, by=reviewer)
 
     assert error.value.code == "press_capacity"
-    assert str(error.value) == "La capacité presse de 1 badges est atteinte."
+    assert str(error.value) == "La capacité presse de 1 badge est atteinte."
     waiting.refresh_from_db()
     assert waiting.state == State.SUBMITTED
     assert waiting.transitions.count() == 0

@@ -1,6 +1,7 @@
 """The review queue and the invitations page at volume: the per-outlet count runs for
 the page shown only, and the invitations come a page at a time."""
 
+import datetime as dt
 from collections import Counter
 
 from django.db import connection
@@ -151,3 +152,16 @@ def test_invitation_counts_agree_with_each_invitation_state(event):
     states = Counter(invitation_deliveries(event=event).values_list("invitation_state", flat=True))
     assert counts == {"requested": 6, "clicked": 2, "opened": 2, "sent": 2}
     assert counts == {state: states.get(state, 0) for state in counts}
+
+
+def test_queue_writes_capacity_days_as_french_does(client, staff_user):
+    from tests.factories import EventFactory
+
+    client.force_login(staff_user("Accreditation reviewer"))
+    event = EventFactory(starts_on=dt.date(2027, 4, 1), ends_on=dt.date(2027, 4, 2))
+    BadgeRequestFactory(event=event, state="approved", days=["2027-04-01"])
+
+    body = client.get(CHANGELIST, {"event": event.pk}, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert "jeudi 1er avril 2027\u202f: 1" in body
+    assert " : " not in body.split('class="badge-capacity"', 1)[1].split("</section>", 1)[0]

@@ -341,5 +341,5 @@ def test_queue_shows_places_left_and_states_in_words(reviewer_client, event):
     assert capacity["days"][0] == (event.starts_on, 1)
     body = response.content.decode()
     assert "2 / 10 · 8 places restantes" in body
-    assert "Centre de crise : 1 / 1 (complète)" in body
+    assert "Centre de crise\u202f: 1 / 1 (complète)" in body
     assert '<span class="badge-state badge-state-waitlisted">En liste d&#x27;attente</span>' in body

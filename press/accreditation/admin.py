@@ -59,6 +59,7 @@ from press.accreditation.selectors import (
     with_outlet_approved,
 )
 from press.core.admin import OfficeAdmin
+from press.core.dates import day_of_week
 from press.core.phones import phone_display
 from press.core.spreadsheets import xlsx_response
 from press.coverage.records import track_record_describe
@@ -186,7 +187,7 @@ class DayFilter(admin.SimpleListFilter):
         event = EventFilter.chosen_event(request)
         if event is None:
             return []
-        return [(day.isoformat(), formats.date_format(day, "l j F")) for day in event.days]
+        return [(day.isoformat(), day_of_week(day)) for day in event.days]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -521,7 +522,7 @@ class BadgeRequestAdmin(OfficeAdmin):
 
     @admin.display(description=_("days attending"))
     def days_attending(self, obj):
-        return ", ".join(formats.date_format(day, "D j") for day in obj.attending_days()) or "—"
+        return ", ".join(day_of_week(day, short=True) for day in obj.attending_days()) or "—"
 
     @admin.display(description=_("flags"))
     def flags(self, obj):

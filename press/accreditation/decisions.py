@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from press.accreditation.emails import EMAIL_FOR_STATE
 from press.accreditation.errors import AccreditationError
@@ -228,7 +229,11 @@ def _check_capacity(badge_request: BadgeRequest, event: Event) -> None:
     if event.press_capacity and approved.count() >= event.press_capacity:
         raise AccreditationError(
             "press_capacity",
-            _("The press capacity of %(capacity)s badges is reached.")
+            ngettext(
+                "The press capacity of %(capacity)s badge is reached.",
+                "The press capacity of %(capacity)s badges is reached.",
+                event.press_capacity,
+            )
             % {"capacity": event.press_capacity},
         )
     if outlet_limit_reached(
@@ -236,7 +241,11 @@ def _check_capacity(badge_request: BadgeRequest, event: Event) -> None:
     ):
         raise AccreditationError(
             "outlet_limit",
-            _("%(outlet)s already has %(limit)s approved badges, the limit per outlet.")
+            ngettext(
+                "%(outlet)s already has %(limit)s approved badge, the limit per outlet.",
+                "%(outlet)s already has %(limit)s approved badges, the limit per outlet.",
+                event.per_outlet_limit,
+            )
             % {"outlet": badge_request.outlet_name, "limit": event.per_outlet_limit},
         )
     chosen = badge_request.field_visits.filter(capacity__gt=0)

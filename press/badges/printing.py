@@ -17,7 +17,6 @@ as it writes: memory stays that of one batch whatever the number of badges.
 """
 
 import contextlib
-import datetime as dt
 import io
 import itertools
 import tempfile
@@ -28,7 +27,7 @@ from typing import Any, BinaryIO
 
 import pikepdf
 from django.db import transaction
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from reportlab import rl_config
@@ -46,6 +45,7 @@ from press.badges.enums import BadgeState
 from press.badges.errors import BadgeError
 from press.badges.models import Badge, BadgePrint
 from press.badges.qr import badge_qr
+from press.core.dates import date_range, day_of_week
 from press.core.typing import StaffMember
 
 # Photo streams are stored as they are: ASCII85 would make 1,000 photos 10× slower.
@@ -115,14 +115,6 @@ class BadgeFace:
     photo_label: str
 
 
-def _dates(start: dt.date, end: dt.date) -> str:
-    if start == end:
-        return formats.date_format(start, "j F Y")
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{formats.date_format(start, 'j')}–{formats.date_format(end, 'j F Y')}"
-    return f"{formats.date_format(start, 'j F')} – {formats.date_format(end, 'j F Y')}"
-
-
 def photo_for_print(file: Any) -> bytes | None:
     """The photo in `file` (binary) cut to the badge's frame (3:4) at print resolution
     and re-encoded as a JPEG; None when it is not a readable image. Decoding a JPEG at a
@@ -152,11 +144,11 @@ def badge_face(badge: Badge) -> BadgeFace:
         except (FileNotFoundError, OSError):
             photo = None
     with translation.override(badge_request.language):
-        days = ", ".join(formats.date_format(day, "D j") for day in badge_request.attending_days())
+        days = ", ".join(day_of_week(day, short=True) for day in badge_request.attending_days())
         return BadgeFace(
             code=badge.code,
             event_name=event.display_name(badge_request.language),
-            event_dates=f"{_dates(event.starts_on, event.ends_on)} · {event.city}",
+            event_dates=f"{date_range(event.starts_on, event.ends_on)} · {event.city}",
             full_name=badge_request.full_name,
             outlet=badge_request.outlet_name,
             role=badge_request.role,

@@ -24,7 +24,7 @@ from django.http import (
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -37,6 +37,7 @@ from press.checkin.enums import ScanResult
 from press.checkin.offline import checkin_day_list
 from press.checkin.scanning import CheckinError, ScanAnswer, checkin_hold, checkin_scan
 from press.checkin.selectors import checkin_search
+from press.core.dates import datetime_short, day_month
 from press.core.phones import phone_display
 from press.events.models import Event
 from press.events.selectors import current_event
@@ -87,12 +88,11 @@ def desk_name(request: HttpRequest) -> str:
 def _when(value: dt.datetime | None) -> str:
     if value is None:
         return ""
-    # Translators: a date and time format (Django's date syntax); French writes "16 h 03".
-    return formats.date_format(timezone.localtime(value), _("j F, H:i"))
+    return datetime_short(value)
 
 
 def _days_label(days: list[dt.date]) -> str:
-    return ", ".join(formats.date_format(day, "j F") for day in days)
+    return ", ".join(day_month(day) for day in days)
 
 
 def answer_headline(answer: ScanAnswer) -> tuple[str, str]:

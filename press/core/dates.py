@@ -79,6 +79,38 @@ def date_short(value: dt.date | dt.datetime, *, language: str | None = None) -> 
         }
 
 
+def day_month(value: dt.date | dt.datetime, *, language: str | None = None) -> str:
+    """ "1er avril" / "1 April": a day of a year that goes without saying."""
+    with translation.override(language or translation.get_language()):
+        day = _local(value)
+        return _day_month(day.date() if isinstance(day, dt.datetime) else day)
+
+
+def day_of_week(
+    value: dt.date | dt.datetime, *, short: bool = False, language: str | None = None
+) -> str:
+    """ "jeudi 1er avril" / "Thursday 1 April"; `short`, for lists of days: "jeu. 1er" /
+    "Thu 1"."""
+    with translation.override(language or translation.get_language()):
+        day = _local(value)
+        day = day.date() if isinstance(day, dt.datetime) else day
+        return pgettext("date", "%(weekday)s %(date)s") % {
+            "weekday": formats.date_format(day, "D" if short else "l"),
+            "date": _day_number(day) if short else _day_month(day),
+        }
+
+
+def datetime_short(value: dt.datetime, *, language: str | None = None) -> str:
+    """ "1er avril à 8 h 05" / "1 April at 8:05": a moment of a year that goes without
+    saying."""
+    with translation.override(language or translation.get_language()):
+        moment = timezone.localtime(value) if timezone.is_aware(value) else value
+        return pgettext("date", "%(date)s at %(time)s") % {
+            "date": _day_month(moment.date()),
+            "time": time_short(moment),
+        }
+
+
 def time_short(value: dt.time | dt.datetime, *, language: str | None = None) -> str:
     """ "9 h 30", "18 h" / "9:30", "18:00"; a time never breaks across lines."""
     with translation.override(language or translation.get_language()):

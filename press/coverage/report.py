@@ -38,6 +38,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
+from press.core.dates import date_long
 from press.core.spreadsheets import write_xlsx
 from press.core.translated import language_name
 from press.coverage.enums import CoverageKind, CoverageSource
@@ -348,7 +349,7 @@ def coverage_report_write(*, event: Event, target: str | IO[bytes]) -> CoverageS
         Paragraph(
             escape(
                 _("Prepared by the press office on %(date)s.")
-                % {"date": formats.date_format(timezone.localdate(), "j F Y")}
+                % {"date": date_long(timezone.localdate())}
             ),
             styles["small"],
         ),

@@ -79,6 +79,14 @@ def long_datetime(value, style: str = ""):
 
 
 @register.filter
+def short_datetime(value):
+    """{{ moment|short_datetime }}: "1er avril à 8 h 05" / "1 April at 8:05"."""
+    from press.core.dates import datetime_short
+
+    return datetime_short(value) if value else ""
+
+
+@register.filter
 def short_time(value):
     """{{ moment|short_time }}: "9 h 30" / "9:30"."""
     from press.core.dates import time_short
