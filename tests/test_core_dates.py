@@ -14,6 +14,9 @@ from press.core.dates import (
     date_range,
     date_short,
     datetime_long,
+    datetime_short,
+    day_month,
+    day_of_week,
     time_range,
     time_short,
 )
@@ -197,3 +200,16 @@ def test_mailing_sender_is_its_own_then_its_event_then_the_default(lisbon, setti
     assert sender_address(own) == "Me <me@x.example>"
     assert sender_address(from_event) == "Presse Lisbonne 2027 <presse@lisbon.example>"
     assert sender_address(from_nothing) == "Office <office@default.example>"
+
+
+def test_days_of_the_week_and_short_moments_write_the_first_as_french_does():
+    first = dt.date(2027, 4, 1)
+    moment = dt.datetime(2027, 4, 1, 8, 5, tzinfo=BRUSSELS)
+
+    assert day_of_week(first, language="fr") == "jeudi 1er avril"
+    assert day_of_week(first, short=True, language="fr") == "jeu 1er"
+    assert day_of_week(first, language="en") == "Thursday 1 April"
+    assert day_of_week(first, short=True, language="en") == "Thu 1"
+    assert day_month(first, language="fr") == "1er avril"
+    assert datetime_short(moment, language="fr") == f"1er avril à 8{B}h{B}05"
+    assert datetime_short(moment, language="en") == "1 April at 8:05"
