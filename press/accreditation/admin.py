@@ -58,12 +58,11 @@ from press.accreditation.selectors import (
     with_field_visit_occupancy,
     with_outlet_approved,
 )
+from press.accreditation.signals import earlier_editions_wanted
 from press.core.admin import OfficeAdmin
 from press.core.dates import day_of_week
 from press.core.phones import phone_display
 from press.core.spreadsheets import xlsx_response
-from press.coverage.records import track_record_describe
-from press.coverage.selectors import journalist_track_record
 from press.events.models import Event
 from press.events.selectors import current_event
 
@@ -571,8 +570,8 @@ class BadgeRequestAdmin(OfficeAdmin):
     def track_record(self, obj):
         if obj.journalist is None:
             return "—"
-        records = journalist_track_record(journalist=obj.journalist, before_event=obj.event)
-        lines = track_record_describe(records)
+        answers = earlier_editions_wanted.send(sender=BadgeRequest, badge_request=obj)
+        lines = [line for _receiver, answer in answers for line in answer or ()]
         return format_html_join("", "<div>{}</div>", ((line,) for line in lines)) or _("none")
 
     @admin.display(description=_("documents"))

@@ -18,7 +18,7 @@ from contacts.journalists import journalist_suppress
 from press.accreditation.calendar import badge_collection_ics, chosen_days
 from press.accreditation.enums import BadgeRequestState, EmailState
 from press.accreditation.models import AccreditationSettings, BadgeRequest, BadgeRequestEmail
-from press.badges.qr import badge_qr_inline
+from press.accreditation.signals import badge_qr_wanted
 from press.core.emails import InlineImage, send_email
 from press.core.tracking import (
     metadata_row_id,
@@ -107,8 +107,10 @@ def badge_request_email_send(*, email: BadgeRequestEmail) -> bool:
         ics = badge_collection_ics(badge_request=badge_request, pickup=pickup)
         attachments.append(("badge.ics", ics, "text/calendar"))
     if email.template in QR_TEMPLATES:
-        qr = badge_qr_inline(badge_request=badge_request)
-        inline_images += [qr] if qr else []
+        answers = badge_qr_wanted.send(sender=BadgeRequestEmail, badge_request=badge_request)
+        for _receiver, image in answers:
+            if isinstance(image, InlineImage):
+                inline_images.append(image)
     try:
         message_id = send_email(
             template=email.template,
