@@ -266,13 +266,7 @@ class ContactImport(models.Model):
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     report = models.JSONField(_("report"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("imported by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    created_by = staff_member_field(_("imported by"))
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

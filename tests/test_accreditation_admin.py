@@ -231,7 +231,7 @@ def test_decide_field_visit_full_is_explained(reviewer_client, event):
 
     assert _messages(response) == [
         f"{badge_request.full_name}: La visite de terrain "
-        "«\u202fCentre de crise\u202f» est complète (1 places)."
+        "«\u202fCentre de crise\u202f» est complète (1 place)."
     ]
     badge_request.refresh_from_db()
     assert badge_request.state == State.SUBMITTED

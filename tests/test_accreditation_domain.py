@@ -379,7 +379,7 @@ def test_approve_refused_when_field_visit_full(event, reviewer):
 
     assert error.value.code == "field_visit_full"
     assert error.value.message == (
-        "La visite de terrain «\u202fCentre de crise\u202f» est complète (1 places)."
+        "La visite de terrain «\u202fCentre de crise\u202f» est complète (1 place)."
     )
 
 

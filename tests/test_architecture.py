@@ -183,3 +183,41 @@ def test_two_areas_never_import_each_other():
     }
     both_ways = {frozenset(pair) for pair in pairs if pair[::-1] in pairs} - TIED_BOTH_WAYS
     assert both_ways == set()
+
+
+def test_every_domain_error_shares_the_one_base():
+    """A refused action anywhere is a PresseError(code, message)."""
+    own_bases = [
+        (name, node.name)
+        for name, path in MODULES.items()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ClassDef)
+        and node.name.endswith("Error")
+        and node.name != "PresseError"
+        and any(isinstance(base, ast.Name) and base.id == "Exception" for base in node.bases)
+    ]
+    assert own_bases == []
+
+
+def test_who_did_it_is_declared_by_the_one_field_helper():
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.db import models
+
+    user = get_user_model()
+    declared_apart = [
+        f"{model._meta.label}.{field.name}"
+        for config in apps.get_app_configs()
+        if config.name.startswith(PACKAGES)
+        for model in config.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, models.ForeignKey)
+        and field.related_model is user
+        and not (
+            field.null
+            and field.blank
+            and field.remote_field.on_delete is models.SET_NULL
+            and field.remote_field.related_name == "+"
+        )
+    ]
+    assert declared_apart == []

@@ -5,6 +5,7 @@ import io
 import json
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -312,6 +313,25 @@ def test_admin_import_previews_then_applies(officer_client, event):
     )
     assert applied.status_code == 302
     assert list(CoverageItem.objects.values_list("headline", flat=True)) == ["A"]
+
+
+def test_admin_import_counts_each_figure_in_its_own_form(officer_client, event):
+    rows = [["URL", "Headline"], ["https://a.example/1", "A"], ["https://a.example/2", "B"]]
+    upload = SimpleUploadedFile("monitoring.xlsx", _xlsx([*rows, ["bad", "C"]]))
+    preview = officer_client.post(
+        reverse("admin:coverage_coverageitem_import"),
+        {"event": event.pk, "file": upload},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+
+    applied = officer_client.post(
+        reverse("admin:coverage_coverageitem_import"),
+        {"ticket": preview.context["ticket"], "confirm": "1"},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+
+    shown = [str(message) for message in get_messages(applied.wsgi_request)]
+    assert shown == ["2 retombées créées, 0 mise à jour, 1 ligne écartée."]
 
 
 def test_admin_import_refuses_a_forged_ticket(officer_client, event):

@@ -257,7 +257,11 @@ def _check_capacity(badge_request: BadgeRequest, event: Event) -> None:
         if field_visit_is_full(visit):
             raise AccreditationError(
                 "field_visit_full",
-                _("The field visit “%(visit)s” is full (%(capacity)s places).")
+                ngettext(
+                    "The field visit “%(visit)s” is full (%(capacity)s place).",
+                    "The field visit “%(visit)s” is full (%(capacity)s places).",
+                    visit.capacity or 0,
+                )
                 % {"visit": visit.display_name(), "capacity": visit.capacity},
             )
 

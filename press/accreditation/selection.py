@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_countries.fields import Country
 
 from contacts.enums import OutletKind
@@ -88,13 +89,15 @@ def selection_preview(*, event: Event, seed: int) -> Selection:
     )
     draw = list(candidates)
     random.Random(seed).shuffle(draw)
-    draw_number = {request.pk: number for number, request in enumerate(draw, start=1)}
+    draw_number = {badge_request.pk: number for number, badge_request in enumerate(draw, start=1)}
 
     approved = list(BadgeRequest.objects.filter(event=event, state=State.APPROVED))
     outlet_counts: dict[tuple, int] = {}
-    for request in approved:
-        outlet_counts[_outlet_key(request)] = outlet_counts.get(_outlet_key(request), 0) + 1
-    countries = {str(request.outlet_country) for request in approved}
+    for badge_request in approved:
+        outlet_counts[_outlet_key(badge_request)] = (
+            outlet_counts.get(_outlet_key(badge_request), 0) + 1
+        )
+    countries = {str(badge_request.outlet_country) for badge_request in approved}
     caps = [rule["limit"] for rule in rules if rule["kind"] == Kind.OUTLET_CAP]
     if event.per_outlet_limit:
         caps.append(event.per_outlet_limit)
@@ -103,53 +106,61 @@ def selection_preview(*, event: Event, seed: int) -> Selection:
     ranked: list[tuple[BadgeRequest, str]] = []
     remaining = list(draw)
 
-    def allowed(request: BadgeRequest) -> bool:
-        return cap is None or outlet_counts.get(_outlet_key(request), 0) < cap
+    def allowed(badge_request: BadgeRequest) -> bool:
+        return cap is None or outlet_counts.get(_outlet_key(badge_request), 0) < cap
 
-    def take(request: BadgeRequest, reason: str) -> None:
-        ranked.append((request, reason))
-        remaining.remove(request)
-        key = _outlet_key(request)
+    def take(badge_request: BadgeRequest, reason: str) -> None:
+        ranked.append((badge_request, reason))
+        remaining.remove(badge_request)
+        key = _outlet_key(badge_request)
         outlet_counts[key] = outlet_counts.get(key, 0) + 1
-        countries.add(str(request.outlet_country))
+        countries.add(str(badge_request.outlet_country))
 
     passes = [rule for rule in rules if rule["kind"] != Kind.OUTLET_CAP]
     if not passes or passes[-1]["kind"] != Kind.DRAW:
         passes.append({"kind": Kind.DRAW, "outlet_kinds": [], "limit": 0})
     kind_labels = dict(OutletKind.choices)
     for rule in passes:
-        for request in list(remaining):
-            if not allowed(request):
+        for badge_request in list(remaining):
+            if not allowed(badge_request):
                 continue
-            if rule["kind"] == Kind.PRIORITY and request.outlet_kind in rule["outlet_kinds"]:
+            if rule["kind"] == Kind.PRIORITY and badge_request.outlet_kind in rule["outlet_kinds"]:
                 labels = ", ".join(str(kind_labels.get(k, k)) for k in rule["outlet_kinds"])
-                take(request, _("Priority: %(kinds)s.") % {"kinds": labels})
-            elif rule["kind"] == Kind.COUNTRY and str(request.outlet_country) not in countries:
+                take(badge_request, _("Priority: %(kinds)s.") % {"kinds": labels})
+            elif (
+                rule["kind"] == Kind.COUNTRY and str(badge_request.outlet_country) not in countries
+            ):
                 take(
-                    request,
+                    badge_request,
                     _("First journalist from %(country)s.")
-                    % {"country": Country(str(request.outlet_country)).name},
+                    % {"country": Country(str(badge_request.outlet_country)).name},
                 )
             elif rule["kind"] == Kind.DRAW:
                 take(
-                    request,
-                    _("Random draw, number %(number)s.") % {"number": draw_number[request.pk]},
+                    badge_request,
+                    _("Random draw, number %(number)s.")
+                    % {"number": draw_number[badge_request.pk]},
                 )
 
     places = None
     if event.press_capacity:
         places = max(event.press_capacity - len(approved), 0)
     picks = []
-    for rank, (request, reason) in enumerate(ranked, start=1):
+    for rank, (badge_request, reason) in enumerate(ranked, start=1):
         outcome = APPROVE if places is None or rank <= places else WAITLIST
-        picks.append(Pick(request, outcome, rank, reason))
-    for request in remaining:
+        picks.append(Pick(badge_request, outcome, rank, reason))
+    for badge_request in remaining:
         picks.append(
             Pick(
-                request,
+                badge_request,
                 WAITLIST,
                 len(picks) + 1,
-                _("Its outlet already has %(limit)s badges, the most per outlet.") % {"limit": cap},
+                ngettext(
+                    "Its outlet already has %(limit)s badge, the most per outlet.",
+                    "Its outlet already has %(limit)s badges, the most per outlet.",
+                    cap or 0,
+                )
+                % {"limit": cap},
             )
         )
     return Selection(event=event, seed=seed, rules=rules, places=places, picks=picks)

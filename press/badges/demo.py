@@ -14,7 +14,7 @@ from press.events.models import Event
 
 def seed_badges(event: Event) -> dict[str, int]:
     approved = BadgeRequest.objects.filter(event=event, state=BadgeRequestState.APPROVED)
-    badges = [badge_issue(badge_request=request) for request in approved.order_by("pk")]
+    badges = [badge_issue(badge_request=badge_request) for badge_request in approved.order_by("pk")]
     reviewer = get_user_model().objects.filter(username="reviewer").first()
     to_print = [
         badge

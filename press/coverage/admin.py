@@ -345,12 +345,19 @@ class CoverageItemAdmin(OfficeAdmin):
         counts = plan.counts
         messages.success(
             request,
-            ngettext(
-                "%(created)s item created, %(updated)s updated, %(skipped)s row skipped.",
-                "%(created)s items created, %(updated)s updated, %(skipped)s rows skipped.",
-                counts["create"],
-            )
-            % {"created": counts["create"], "updated": counts["update"], "skipped": counts["skip"]},
+            _("%(created)s, %(updated)s, %(skipped)s.")
+            % {
+                "created": ngettext(
+                    "%(count)s item created", "%(count)s items created", counts["create"]
+                )
+                % {"count": counts["create"]},
+                "updated": ngettext("%(count)s updated", "%(count)s updated", counts["update"])
+                % {"count": counts["update"]},
+                "skipped": ngettext(
+                    "%(count)s row skipped", "%(count)s rows skipped", counts["skip"]
+                )
+                % {"count": counts["skip"]},
+            },
         )
         return HttpResponseRedirect(
             reverse("admin:coverage_coverageitem_changelist") + f"?event__id__exact={event.pk}"

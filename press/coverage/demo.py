@@ -395,7 +395,7 @@ def seed_coverage(event: Event) -> int:
                 "source": CoverageSource.JOURNALIST if author else CoverageSource.STAFF,
             },
         )
-    for journalist in (request.journalist for request in accredited):
+    for journalist in (badge_request.journalist for badge_request in accredited):
         if journalist is None:
             continue
         CoverageInvitation.objects.get_or_create(

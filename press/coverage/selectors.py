@@ -82,9 +82,9 @@ def journalist_track_record(*, journalist: Journalist, before_event: Event) -> l
     asked for a badge or published: accredited or not, attended (None when unknown),
     and how many coverage items they have for it. Newest edition first."""
     earlier = Event.objects.filter(starts_on__lt=before_event.starts_on).order_by("-starts_on")
-    requests = {
-        request.event_id: request
-        for request in BadgeRequest.objects.filter(
+    badge_requests = {
+        badge_request.event_id: badge_request
+        for badge_request in BadgeRequest.objects.filter(
             Q(journalist=journalist) | Q(same_text("email", journalist.email)),
             event__in=earlier,
         ).order_by("submitted_at")
@@ -96,13 +96,15 @@ def journalist_track_record(*, journalist: Journalist, before_event: Event) -> l
         .values_list("event", "count")
     )
     records = []
-    for event in earlier.filter(pk__in={*requests, *counts}):
-        request = requests.get(event.pk)
-        accredited = request is not None and request.state == BadgeRequestState.APPROVED
+    for event in earlier.filter(pk__in={*badge_requests, *counts}):
+        badge_request = badge_requests.get(event.pk)
+        accredited = badge_request is not None and badge_request.state == BadgeRequestState.APPROVED
         attended: bool | None = None
-        if accredited and request is not None:
+        if accredited and badge_request is not None:
             ids = attended_request_ids(event=event)
-            attended = None if ids is None else ids.filter(badge_request_id=request.pk).exists()
+            attended = (
+                None if ids is None else ids.filter(badge_request_id=badge_request.pk).exists()
+            )
         records.append(
             EditionRecord(
                 event=event,

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from contacts.exporting import journalists_export
 from contacts.models import ContactList, Journalist
@@ -28,5 +29,10 @@ class Command(BaseCommand):
                 _("Cannot write %(file)s: %(error)s") % {"file": out, "error": error.strerror}
             ) from error
         self.stdout.write(
-            _("%(count)s journalists exported to %(file)s.") % {"count": count, "file": out}
+            ngettext(
+                "%(count)s journalist exported to %(file)s.",
+                "%(count)s journalists exported to %(file)s.",
+                count,
+            )
+            % {"count": count, "file": out}
         )

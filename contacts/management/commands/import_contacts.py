@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from contacts.imports.applying import contacts_import
 from contacts.imports.planning import ImportSummary, PlanChunk
@@ -74,7 +75,8 @@ class Command(BaseCommand):
         def progress(stage, done, total):
             if stage == "reading" and done >= PROGRESS_FROM_ROWS:
                 self.stderr.write(
-                    _("%(stage)s: %(done)s rows") % {"stage": stages[stage], "done": done}
+                    ngettext("%(stage)s: %(done)s row", "%(stage)s: %(done)s rows", done)
+                    % {"stage": stages[stage], "done": done}
                 )
             elif total >= PROGRESS_FROM_ROWS:
                 self.stderr.write(
