@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -62,3 +64,35 @@ def test_admin_login_locks_out_after_repeated_failures(client, staff_user):
     )
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_index_shows_one_section_per_area_in_french(client, staff_user):
+    client.force_login(staff_user(permissions.PRESS_OFFICER))
+    html = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    sections = re.findall(r'class="section"[^>]*>([^<]+)</a>', html)
+    assert sections == [
+        "Accréditations",
+        "Accueil",
+        "Badges",
+        "Communiqués",
+        "Envois",
+        "Fichier médias",
+        "Retombées",
+        "Événements",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [
+        ("/admin/mailings/mailing/add/", "Nouvel envoi"),
+        ("/admin/events/event/add/", "Nouvel événement"),
+        ("/admin/contacts/contactlist/add/", "Nouvelle liste"),
+    ],
+)
+def test_add_pages_are_named_in_the_press_office_words(admin_client, url, title):
+    html = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert f"<h1>{title}</h1>" in html
+    assert "Ajout de" not in html
