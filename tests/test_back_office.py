@@ -73,9 +73,9 @@ def test_the_admin_index_shows_one_section_per_area_in_french(client, staff_user
     sections = re.findall(r'class="section"[^>]*>([^<]+)</a>', html)
     assert sections == [
         "Accréditations",
-        "Accueil",
         "Badges",
         "Communiqués",
+        "Contrôle des entrées",
         "Envois",
         "Fichier médias",
         "Retombées",

@@ -385,7 +385,7 @@ def test_import_status_page_refreshes_while_running(officer_client, officer):
     html = officer_client.get(f"/admin/contacts/journalist/import/{contact_import.pk}/").content
 
     assert '<meta http-equiv="refresh" content="2">' in html.decode()
-    assert "1000 lignes vérifiées sur 4000." in html.decode()
+    assert "1000 sur 4000 lignes vérifiées." in html.decode()
     assert 'value="25"' in html.decode()
 
 
@@ -393,7 +393,7 @@ def test_import_status_page_refreshes_while_running(officer_client, officer):
     ("state", "rows_total", "rows_done", "text", "bar"),
     [
         (ImportState.READING, 0, 5000, "5000 lignes lues.", '<progress max="100">'),
-        (ImportState.WRITING, 4000, 2000, "2000 lignes enregistrées sur 4000.", 'value="50"'),
+        (ImportState.WRITING, 4000, 2000, "2000 sur 4000 lignes enregistrées.", 'value="50"'),
         (
             ImportState.WRITING,
             4000,

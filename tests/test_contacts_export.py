@@ -97,7 +97,7 @@ def test_export_command_writes_a_list(tmp_path, capsys):
 
     rows = read_sheet(out)
     assert [row[2] for row in rows[1:]] == ["on@media.example"]
-    assert "1 journalistes exportés" in capsys.readouterr().out
+    assert "1 journaliste exporté" in capsys.readouterr().out
 
 
 def test_export_command_unknown_list_fails(tmp_path):

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CheckinConfig(AppConfig):
@@ -7,4 +7,5 @@ class CheckinConfig(AppConfig):
 
     name = "press.checkin"
     label = "checkin"
-    verbose_name = _("Check-in")
+    # Its own context: the desk's French "Accueil" is also the admin's "Home".
+    verbose_name = pgettext_lazy("back-office section", "Check-in")
